@@ -1,0 +1,4 @@
+// Every benchmark stage, in the order `npm run bench` runs them. A new stage is one file plus one line here.
+import type { BenchStage } from '../stage.js'
+
+export const STAGES: BenchStage[] = []

@@ -1,0 +1,7 @@
+// Every CLI verb, one line each. A new command is one file in commands/ plus one line here.
+import type { Command } from './command.js'
+import { versionCommand } from './commands/version.js'
+
+export const COMMANDS: Command[] = [
+  versionCommand,
+]

@@ -1,0 +1,2 @@
+export * from './region-record.js'
+export * from './reject.js'

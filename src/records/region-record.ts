@@ -1,0 +1,53 @@
+// Canonical region and image records: every source reader maps its on-disk shape (Raw*, snake_case) to these.
+// Boxes are COCO pixels [x, y, w, h], 0-indexed, with w = xMax - xMin + 1 (pycocotools rleToBbox); see reference/pix2cap.md §3.
+import { z } from 'zod'
+
+/** Image ids: COCO-style integers, or strings for sources that key images by name (ViP-Bench `v1_0`). */
+export const ImageId = z.union([z.number().int(), z.string().min(1)])
+export type ImageId = z.infer<typeof ImageId>
+
+/** `[x, y, w, h]` in pixels. */
+export const BBoxXYWH = z.tuple([z.number(), z.number(), z.number(), z.number()])
+export type BBoxXYWH = z.infer<typeof BBoxXYWH>
+
+/** COCO compressed RLE as pycocotools writes it: column-major runs, `counts` as the LEB128-like string. */
+export const CocoRle = z.object({ size: z.tuple([z.number().int(), z.number().int()]), counts: z.string() })
+export type CocoRle = z.infer<typeof CocoRle>
+
+/** One region (a panoptic segment, a VG region, ...) with its captions. */
+export const RegionRecord = z.object({
+  /** Source-scoped unique id, `<imageId>:<segmentId>`: segment ids repeat across images (pix2cap.md §3). */
+  regionId: z.string(),
+  segmentId: z.number().int(),
+  categoryId: z.number().int(),
+  category: z.string(),
+  isThing: z.boolean(),
+  isCrowd: z.boolean(),
+  bbox: BBoxXYWH,
+  area: z.number().nonnegative(),
+  /** Zero or more captions; Pix2Cap descriptions may be a string or a list of alternatives. */
+  captions: z.array(z.string()),
+  maskRle: CocoRle.optional(),
+})
+export type RegionRecord = z.infer<typeof RegionRecord>
+
+/** One image with its regions, in source order. */
+export const ImageRecord = z.object({
+  /** Reader that produced it, e.g. `pix2cap-coco`. */
+  source: z.string(),
+  split: z.string(),
+  imageId: ImageId,
+  /** Relative to the images root; never absolute, never escaping the root. */
+  imagePath: z.string(),
+  /** Panoptic PNG, relative to the panoptic root, when the source has masks. */
+  maskPath: z.string().optional(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  regions: z.array(RegionRecord),
+})
+export type ImageRecord = z.infer<typeof ImageRecord>
+
+/** Builds the canonical region id. */
+export function regionIdOf(imageId: ImageId, segmentId: number): string {
+  return `${imageId}:${segmentId}`
+}

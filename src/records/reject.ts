@@ -1,0 +1,32 @@
+// Every dropped region (or image) is written to the rejects report with a reason code, so that
+// regions in = regions kept + regions rejected holds and can be checked (ARCHITECTURE.md, corpus invariant).
+import { z } from 'zod'
+import { ImageId } from './region-record.js'
+
+/** Why a region was dropped. Stable codes: they appear in rejects.jsonl and manifests. */
+export const RejectReason = z.enum([
+  'crowd', // iscrowd segment (policy: dropCrowd)
+  'empty_caption', // no caption, or only empty strings
+  'short_caption', // every caption shorter than minCaptionChars
+  'tiny_box', // box side below minBoxSide pixels
+  'small_box_224', // GPT4RoI filter: w or h <= 2 px after the 224x224 stretch (gpt4roi.md §3)
+  'image_rule', // dropped with its whole image (official loader's whole-image rule)
+  'missing_in_png', // segment listed in JSON, absent from the panoptic PNG
+  'mask_mismatch', // box or area disagrees with the pixels and the policy drops it
+  'no_image', // annotation without an image entry
+  'invalid', // failed schema validation
+  'duplicate', // exact duplicate removed by dedup
+  'contaminated', // overlaps a benchmark image
+])
+export type RejectReason = z.infer<typeof RejectReason>
+
+/** One line of rejects.jsonl. */
+export const RejectRecord = z.object({
+  source: z.string(),
+  imageId: ImageId,
+  segmentId: z.number().int().optional(),
+  regionId: z.string().optional(),
+  reason: RejectReason,
+  detail: z.string(),
+})
+export type RejectRecord = z.infer<typeof RejectRecord>
