@@ -14,6 +14,10 @@ export type BBoxXYWH = z.infer<typeof BBoxXYWH>
 export const CocoRle = z.object({ size: z.tuple([z.number().int(), z.number().int()]), counts: z.string() })
 export type CocoRle = z.infer<typeof CocoRle>
 
+/** Where a record came from: the file and the JSON path of its entry, so later checks can name it. */
+export const Origin = z.object({ file: z.string(), path: z.array(z.union([z.string(), z.number()])) })
+export type Origin = z.infer<typeof Origin>
+
 /** One region (a panoptic segment, a VG region, ...) with its captions. */
 export const RegionRecord = z.object({
   /** Source-scoped unique id, `<imageId>:<segmentId>`: segment ids repeat across images (pix2cap.md §3). */
@@ -28,6 +32,8 @@ export const RegionRecord = z.object({
   /** Zero or more captions; Pix2Cap descriptions may be a string or a list of alternatives. */
   captions: z.array(z.string()),
   maskRle: CocoRle.optional(),
+  /** e.g. `{ file: 'pix2cap_val.json', path: ['annotations', 0, 'segments_info', 3] }`. */
+  origin: Origin.optional(),
 })
 export type RegionRecord = z.infer<typeof RegionRecord>
 
@@ -44,6 +50,8 @@ export const ImageRecord = z.object({
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   regions: z.array(RegionRecord),
+  /** e.g. `{ file: 'pix2cap_val.json', path: ['annotations', 0] }`. */
+  origin: Origin.optional(),
 })
 export type ImageRecord = z.infer<typeof ImageRecord>
 

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest'
+import { checkRelativePath, resolveInside } from '../../src/io/safe-path.js'
+
+const where = { file: 'x.json', path: ['images', 0, 'file_name'] as const }
+
+describe('safe paths from input files', () => {
+  it.each([
+    ['000000142238.jpg', '000000142238.jpg'],
+    ['sub/dir/../a.png', 'sub/a.png'],
+    ['./a.png', 'a.png'],
+  ])('accepts %s', (input, want) => expect(checkRelativePath(input, where)).toBe(want))
+
+  it.each([
+    ['../../etc/passwd', 'escapes its root directory'],
+    ['a/../../b', 'escapes its root directory'],
+    ['/etc/passwd', 'is absolute'],
+    ['', 'is empty'],
+    ['a\0b', 'NUL byte'],
+  ])('refuses %j with the JSON path', (input, why) => {
+    expect(() => checkRelativePath(input, where)).toThrow(`x.json: images[0].file_name: ${JSON.stringify(input)}`)
+    expect(() => checkRelativePath(input, where)).toThrow(why)
+  })
+
+  it('resolves inside the root', () => {
+    expect(resolveInside('/data/coco', 'val2017/a.jpg', where)).toBe('/data/coco/val2017/a.jpg')
+  })
+})
