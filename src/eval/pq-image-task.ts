@@ -1,0 +1,68 @@
+// One unit of PQ work: decode an image pair's PNGs and compute its statistics. Runs in a worker thread
+// (pq-worker.ts) or in-process (`workers: 0`); the message shapes here are what crosses the thread boundary.
+import { PixcapError } from '../errors.js'
+import { decodePanopticPng } from '../io/panoptic-png.js'
+import type { PanopticMap } from '../geometry/panoptic-map.js'
+import { pqImage, type PqGtSegment, type PqImageWhere, type PqMatch, type PqPredBest, type PqPredSegment } from '../metrics/pq/index.js'
+import type { WorkerFailure } from './worker-pool.js'
+
+/** What a worker needs for one image pair (absolute PNG paths, already checked to stay inside their roots). */
+export interface PqImageTask {
+  imageId: number | string
+  gtPngPath: string
+  predPngPath: string
+  gtSegments: PqGtSegment[]
+  predSegments: PqPredSegment[]
+  where: PqImageWhere
+}
+
+/** A worker's answer: the sums as rows [categoryId, iou, tp, fp, fn] plus TP matches and per-prediction best GT. */
+export interface PqImageTaskResult {
+  stats: [number, number, number, number, number][]
+  matches: PqMatch[]
+  predBest: PqPredBest[]
+  /** PNGs decoded for this task (always 2; lets tests count work instead of timing it). */
+  decodes: number
+}
+
+async function decodeAt(png: string, file: string, path: PqImageWhere['gtPath']): Promise<PanopticMap> {
+  try {
+    return await decodePanopticPng(png)
+  } catch (err) {
+    throw new PixcapError('io', file, [...path, 'file_name'], `cannot decode ${png}: ${(err as Error).message}`, { cause: err })
+  }
+}
+
+/** Decodes both PNGs of a task and computes its PQ statistics. */
+export async function runPqImageTask(task: PqImageTask, categoryIds: ReadonlySet<number>): Promise<PqImageTaskResult> {
+  const [gtMap, predMap] = await Promise.all([
+    decodeAt(task.gtPngPath, task.where.gtFile, task.where.gtPath),
+    decodeAt(task.predPngPath, task.where.predFile, task.where.predPath),
+  ])
+  const r = pqImage({
+    imageId: task.imageId,
+    gt: { map: gtMap, segments: task.gtSegments },
+    pred: { map: predMap, segments: task.predSegments },
+    categoryIds,
+    where: task.where,
+  })
+  const stats: PqImageTaskResult['stats'] = []
+  for (const [cat, s] of r.stats) stats.push([cat, s.iou, s.tp, s.fp, s.fn])
+  return { stats, matches: r.matches, predBest: r.predBest, decodes: 2 }
+}
+
+/** Serialises an error for postMessage, keeping PixcapError's fields. */
+export function toWorkerFailure(err: unknown): WorkerFailure {
+  if (err instanceof PixcapError) return { name: err.name, message: err.message, data: { code: err.code, file: err.file, path: [...err.path], detail: err.detail } }
+  const e = err as Error
+  return { name: e?.name ?? 'Error', message: String(e?.message ?? e) }
+}
+
+/** Rebuilds a worker failure as the error the in-process path would have thrown. */
+export function fromWorkerFailure(f: WorkerFailure): Error {
+  const d = f.data as { code: PixcapError['code']; file: string; path: (string | number)[]; detail: string } | undefined
+  if (f.name === 'PixcapError' && d !== undefined) return new PixcapError(d.code, d.file, d.path, d.detail)
+  const e = new Error(f.message)
+  e.name = f.name
+  return e
+}

@@ -1,0 +1,98 @@
+// A small fixed-size pool of worker threads, each running one task at a time. The CPU-heavy part of evaluation
+// (PNG decode + joint histogram) runs in workers so both cores work; the main thread only merges results.
+// Running from TypeScript sources (tests, `tsx`), the worker module is a .ts file: it is loaded through tsx's ESM
+// hook; the built package loads the compiled .js directly.
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
+
+/** A task failure reported by a worker, rebuilt into an Error by the caller's `reviveError`. */
+export interface WorkerFailure {
+  name: string
+  message: string
+  data?: unknown
+}
+
+type Reply<R> = { id: number; ok: true; value: R } | { id: number; ok: false; error: WorkerFailure }
+
+interface Slot<T, R> {
+  worker: Worker
+  current: { id: number; resolve: (r: R) => void; reject: (e: unknown) => void } | null
+}
+
+/** Resolves a worker module next to `base`: `<name>.js` when built, else `<name>.ts` (sources under tsx/vitest). */
+export function workerModuleUrl(base: string | URL, name: string): URL {
+  const js = new URL(`./${name}.js`, base)
+  if (existsSync(fileURLToPath(js))) return js
+  return new URL(`./${name}.ts`, base)
+}
+
+function spawn(url: URL, workerData: unknown): Worker {
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData })
+  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href
+  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(url.href)}) })`
+  return new Worker(boot, { eval: true, workerData })
+}
+
+/** Fixed-size worker pool; `run` queues when all workers are busy. */
+export class WorkerPool<T, R> {
+  private readonly slots: Slot<T, R>[] = []
+  private readonly queue: { id: number; task: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = []
+  private nextId = 0
+  private failed: unknown = null
+
+  constructor(url: URL, size: number, workerData: unknown, private readonly reviveError: (f: WorkerFailure) => Error) {
+    for (let i = 0; i < Math.max(1, size); i++) {
+      const slot: Slot<T, R> = { worker: spawn(url, workerData), current: null }
+      slot.worker.on('message', (msg: Reply<R>) => this.onReply(slot, msg))
+      slot.worker.on('error', (err) => this.fail(err))
+      slot.worker.on('exit', (code) => {
+        if (code !== 0 && this.failed === null) this.fail(new Error(`evaluation worker exited with code ${code}`))
+      })
+      this.slots.push(slot)
+    }
+  }
+
+  /** Runs one task on the next free worker. */
+  run(task: T): Promise<R> {
+    if (this.failed !== null) return Promise.reject(this.failed)
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, task, resolve, reject })
+      this.pump()
+    })
+  }
+
+  /** Stops every worker. */
+  async close(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.worker.terminate()))
+  }
+
+  private pump(): void {
+    for (const slot of this.slots) {
+      if (slot.current !== null) continue
+      const next = this.queue.shift()
+      if (next === undefined) return
+      slot.current = { id: next.id, resolve: next.resolve, reject: next.reject }
+      slot.worker.postMessage({ id: next.id, task: next.task })
+    }
+  }
+
+  private onReply(slot: Slot<T, R>, msg: Reply<R>): void {
+    const cur = slot.current
+    if (cur === null || cur.id !== msg.id) return
+    slot.current = null
+    if (msg.ok) cur.resolve(msg.value)
+    else cur.reject(this.reviveError(msg.error))
+    this.pump()
+  }
+
+  private fail(err: unknown): void {
+    this.failed = err
+    for (const s of this.slots) {
+      s.current?.reject(err)
+      s.current = null
+    }
+    for (const q of this.queue.splice(0)) q.reject(err)
+  }
+}
