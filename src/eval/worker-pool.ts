@@ -2,7 +2,7 @@
 // (PNG decode + joint histogram) runs in workers so both cores work; the main thread only merges results.
 // Running from TypeScript sources (tests, `tsx`), the worker module is a .ts file: it is loaded through tsx's ESM
 // hook; the built package loads the compiled .js directly.
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
@@ -28,9 +28,17 @@ export function workerModuleUrl(base: string | URL, name: string): URL {
   return new URL(`./${name}.ts`, base)
 }
 
+/** tsx's ESM API entry (its `exports['./esm/api'].import`), read from its package.json: a dev-only dependency. */
+function tsxEsmApiUrl(): string {
+  const pkgJson = createRequire(import.meta.url).resolve('tsx/package.json')
+  const pkg = JSON.parse(readFileSync(pkgJson, 'utf8')) as { exports?: Record<string, { import?: { default?: string } }> }
+  const rel = pkg.exports?.['./esm/api']?.import?.default ?? './dist/esm/api/index.mjs'
+  return new URL(rel, pathToFileURL(pkgJson)).href
+}
+
 function spawn(url: URL, workerData: unknown): Worker {
   if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData })
-  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href
+  const tsxApi = tsxEsmApiUrl()
   const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(url.href)}) })`
   return new Worker(boot, { eval: true, workerData })
 }
