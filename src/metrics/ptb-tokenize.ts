@@ -34,6 +34,7 @@ const TOKEN = new RegExp(
     `(?<ellipsis>\\.\\.\\.+|…|\\. \\. \\.)`,
     `(?<dashes>--+|[–—―])`,
     `(?<quote2>"|“|”|„|\`\`|''|«|»)`,
+    `(?<number>\\p{N}+(?:[.,:/]\\p{N}+)+)`,
     `(?<acronym>(?:[\\p{L}]\\.){2,})`,
     // words: letters/digits with internal hyphens, ampersands, slashes, periods (3.5, www.a.com) and apostrophes
     `(?<word>[${L}]+(?:(?:[-&/*.@+]|'|’)[${L}]+)*)`,
@@ -55,13 +56,19 @@ export function ptbTokens(line: string): string[] {
     if (g.space !== undefined) continue
     if (g.ellipsis !== undefined) out.push('...')
     else if (g.dashes !== undefined) out.push('--')
-    else if (g.quote2 !== undefined) out.push(out.length === 0 || /^-L[RSC]B-$/.test(out[out.length - 1] as string) ? '``' : "''")
+    else if (g.quote2 !== undefined) out.push(opensQuote(text, m.index) ? '``' : "''")
     else if (g.acronym !== undefined) out.push(g.acronym)
     else if (g.word !== undefined) pushWord(out, g.word, text, TOKEN)
-    else if (g.quote1 !== undefined) out.push(out.length === 0 ? '`' : "'")
+    else if (g.quote1 !== undefined) out.push(opensQuote(text, m.index) ? '`' : "'")
+    else if (g.number !== undefined) out.push(g.number)
     else out.push(BRACKETS[g.other as string] ?? (g.other as string))
   }
   return out.map(escapeSlashStar)
+}
+
+// A quote opens at the start, after whitespace or after an opening bracket (PTBLexer's context rule, simplified).
+function opensQuote(text: string, at: number): boolean {
+  return at === 0 || /[\s([{]/u.test(text[at - 1] as string)
 }
 
 function pushWord(out: string[], word: string, text: string, re: RegExp): void {
