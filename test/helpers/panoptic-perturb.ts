@@ -3,7 +3,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { decodePanopticPng, encodePanopticPng } from '../../src/io/panoptic-png.js'
-import { COCO_SAMPLE_DIR, PANOPTIC_SAMPLE_DIR } from './fixtures.js'
+import { COCO_SAMPLE_DIR, PANOPTIC_SAMPLE_DIR, PIX2CAP_SAMPLE_JSON } from './fixtures.js'
 
 /** The GT JSON of the shared sample (panopticapi sample_data). */
 export const SAMPLE_GT_JSON = join(COCO_SAMPLE_DIR, 'sample_data/panoptic_examples.json')
@@ -11,14 +11,24 @@ export const SAMPLE_GT_JSON = join(COCO_SAMPLE_DIR, 'sample_data/panoptic_exampl
 interface Seg { id: number; category_id: number; iscrowd: number; [k: string]: unknown }
 interface Ann { image_id: number; file_name: string; segments_info: Seg[] }
 
-/** Writes `pred.json` + `pred/*.png` into `dir` and returns their paths. */
-export async function writePerturbedPrediction(dir: string): Promise<{ predJson: string; predDir: string }> {
-  const gt = JSON.parse(await readFile(SAMPLE_GT_JSON, 'utf8')) as { annotations: Ann[] }
+/**
+ * Writes `pred.json` + `pred/*.png` into `dir` and returns their paths. With `captions`, each predicted segment gets
+ * `caption` = its GT description from pix2cap_sample_val.json (the same segments with descriptions).
+ */
+export async function writePerturbedPrediction(dir: string, o: { captions?: boolean; perturb?: boolean } = {}): Promise<{ predJson: string; predDir: string }> {
+  const gt = JSON.parse(await readFile(o.captions ? PIX2CAP_SAMPLE_JSON : SAMPLE_GT_JSON, 'utf8')) as { annotations: Ann[] }
+  for (const ann of gt.annotations) {
+    for (const s of ann.segments_info) {
+      if (o.captions) s.caption = s.description
+      delete s.description
+    }
+  }
+  const perturb = o.perturb ?? true
   const predDir = join(dir, 'pred')
   await mkdir(predDir, { recursive: true })
   for (const ann of gt.annotations) {
     const map = await decodePanopticPng(join(PANOPTIC_SAMPLE_DIR, ann.file_name))
-    if (ann.image_id === 142238) {
+    if (perturb && ann.image_id === 142238) {
       const relabel = ann.segments_info.find((s) => s.id === 4325578)
       if (!relabel) throw new Error('fixture changed: 4325578 missing')
       relabel.category_id = 37
@@ -28,7 +38,7 @@ export async function writePerturbedPrediction(dir: string): Promise<{ predJson:
       }
       ann.segments_info = ann.segments_info.filter((s) => s.id !== 3476419 && s.id !== 5186532)
     }
-    if (ann.image_id === 439180) for (const s of ann.segments_info) s.iscrowd = 0
+    if (perturb && ann.image_id === 439180) for (const s of ann.segments_info) s.iscrowd = 0
     await writeFile(join(predDir, ann.file_name), await encodePanopticPng(map))
   }
   const predJson = join(dir, 'pred.json')
