@@ -9,7 +9,7 @@ import { PixcapError } from '../errors.js'
 import { resolveInside } from '../io/safe-path.js'
 import { noProgress, type ProgressSink } from '../cli/progress.js'
 import {
-  categoryStat, emptyPqStats, pqStatsToJSON, summarizePq,
+  categoryStat, emptyPqStats, mergePqStatsInto, pqStatsToJSON, summarizePq,
   type PqCategoryInfo, type PqCategoryStat, type PqStats, type PqSummary,
 } from '../metrics/pq/index.js'
 import { flagSet, readJsonAt, RawPanopticGt, RawPanopticPred, type RawGtAnnotation, type RawPredAnnotation } from './panoptic-json.js'
@@ -26,6 +26,13 @@ export interface PanopticEvalOptions {
   workers?: number
   /** Images in flight at once (default 4 per worker): bounds memory on large sets. */
   maxInFlight?: number
+  /**
+   * Reproduce panopticapi's floating-point summation order for a machine where its multiprocessing.cpu_count() is
+   * this number: np.array_split of the images into that many contiguous chunks, IoUs summed pair by pair within a
+   * chunk, chunk sums added in order. Default 1 (one sequential sum). Counts never depend on it; ΣIoU only in the
+   * last bits.
+   */
+  panopticapiCores?: number
   onProgress?: ProgressSink
   signal?: AbortSignal
 }
@@ -94,6 +101,19 @@ export function planPqTask(o: PanopticEvalOptions, p: { index: number; gt: RawGt
   }
 }
 
+/** Exclusive end indices of np.array_split(range(n), parts): the first n % parts chunks get one extra item. */
+export function arraySplitEnds(n: number, parts: number): Set<number> {
+  const ends = new Set<number>()
+  const base = Math.floor(n / parts)
+  const extra = n % parts
+  let end = 0
+  for (let i = 0; i < parts; i++) {
+    end += base + (i < extra ? 1 : 0)
+    ends.add(end)
+  }
+  return ends
+}
+
 function abortError(): Error {
   const e = new Error('evaluation aborted')
   e.name = 'AbortError'
@@ -119,18 +139,25 @@ export async function evalPanoptic(
   const run = (t: PqImageTask) => (pool ? pool.run(t) : runPqImageTask(t, categoryIds))
 
   const stats: PqStats = emptyPqStats()
+  const chunkEnds = arraySplitEnds(pairs.length, o.panopticapiCores ?? 1)
+  let chunk: PqStats = emptyPqStats()
   const done = new Map<number, PqImageTaskResult>()
   let nextMerge = 0
   let pngDecodes = 0
   const mergeReady = () => {
     for (let r = done.get(nextMerge); r !== undefined; r = done.get(nextMerge)) {
       done.delete(nextMerge)
-      for (const [cat, iou, tp, fp, fn] of r.stats) {
-        const s = categoryStat(stats, cat)
-        s.iou += iou
+      // Counts from the image's sums; IoUs one by one in panopticapi's order (ascending histogram key).
+      for (const [cat, , tp, fp, fn] of r.stats) {
+        const s = categoryStat(chunk, cat)
         s.tp += tp
         s.fp += fp
         s.fn += fn
+      }
+      for (const m of r.matches) categoryStat(chunk, m.categoryId).iou += m.iou
+      if (chunkEnds.has(nextMerge + 1)) {
+        mergePqStatsInto(stats, chunk)
+        chunk = emptyPqStats()
       }
       pngDecodes += r.decodes
       const p = pairs[nextMerge] as (typeof pairs)[number]
