@@ -1,9 +1,8 @@
 // One unit of PQ work: decode an image pair's PNGs and compute its statistics. Runs in a worker thread
 // (pq-worker.ts) or in-process (`workers: 0`); the message shapes here are what crosses the thread boundary.
 import { PixcapError } from '../errors.js'
-import { decodePanopticPng } from '../io/panoptic-png.js'
-import type { PanopticMap } from '../geometry/panoptic-map.js'
-import { pqImage, type PqGtSegment, type PqImageWhere, type PqMatch, type PqPredBest, type PqPredSegment } from '../metrics/pq/index.js'
+import { decodePanopticRgb } from '../io/panoptic-rgb.js'
+import { pqImage, type PanopticPixels, type PqGtSegment, type PqImageWhere, type PqMatch, type PqPredBest, type PqPredSegment } from '../metrics/pq/index.js'
 import type { WorkerFailure } from './worker-pool.js'
 
 /** What a worker needs for one image pair (absolute PNG paths, already checked to stay inside their roots). */
@@ -25,9 +24,9 @@ export interface PqImageTaskResult {
   decodes: number
 }
 
-async function decodeAt(png: string, file: string, path: PqImageWhere['gtPath']): Promise<PanopticMap> {
+async function decodeAt(png: string, file: string, path: PqImageWhere['gtPath']): Promise<PanopticPixels> {
   try {
-    return await decodePanopticPng(png)
+    return await decodePanopticRgb(png)
   } catch (err) {
     throw new PixcapError('io', file, [...path, 'file_name'], `cannot decode ${png}: ${(err as Error).message}`, { cause: err })
   }

@@ -4,7 +4,7 @@ import { PixcapError } from '../../src/errors.js'
 import type { PanopticMap } from '../../src/geometry/panoptic-map.js'
 import {
   emptyPqStats, jointHistogram, mergePqStats, pqImage, summarizePq,
-  type PqGtSegment, type PqPredSegment, type PqStats,
+  type PqGtSegment, type PqPredSegment, type PqStats, type RgbPixels,
 } from '../../src/metrics/pq/index.js'
 
 /** Rows of space-separated ids -> a PanopticMap. */
@@ -166,7 +166,25 @@ describe('pqImage: sanity errors name the file and JSON path', () => {
   })
 })
 
+function toRgb(m: PanopticMap, channels: 3 | 4): RgbPixels {
+  const data = new Uint8Array(m.ids.length * channels)
+  m.ids.forEach((id, i) => {
+    data.set([id & 0xff, (id >>> 8) & 0xff, (id >>> 16) & 0xff], i * channels)
+    if (channels === 4) data[i * channels + 3] = 255
+  })
+  return { width: m.width, height: m.height, channels, data }
+}
+
 describe('jointHistogram', () => {
+  it('reads ids from raw RGB/RGBA bytes exactly as from an id map', () => {
+    const gt = grid(['70000 70000 1 1 0', '0 300 300 1 1'])
+    const pred = grid(['5 5 5 16777215 16777215', '5 0 0 3 3'])
+    const want = jointHistogram(gt, pred)
+    expect(jointHistogram(toRgb(gt, 3), toRgb(pred, 4))).toEqual(want)
+    expect(jointHistogram(toRgb(gt, 4), pred)).toEqual(want)
+    expect(want).toContainEqual({ gt: 1, pred: 16777215, count: 1 })
+  })
+
   it('counts (gt, pred) pairs in ascending key order, runs included', () => {
     const h = jointHistogram(grid(['2 2 1 1', '0 0 1 1']), grid(['5 5 5 3', '5 0 0 3']))
     expect(h).toEqual([

@@ -8,8 +8,8 @@
 // - Sanity errors like panopticapi's KeyErrors, as PixcapErrors naming the file and JSON path.
 // Pure: the PNGs arrive decoded (io/panoptic-png.ts does the pixels).
 import { PixcapError, type JsonPath } from '../../errors.js'
-import { VOID_ID, type PanopticMap } from '../../geometry/panoptic-map.js'
-import { OFFSET, jointHistogram } from './joint-histogram.js'
+import { VOID_ID } from '../../geometry/panoptic-map.js'
+import { OFFSET, jointHistogram, type PanopticPixels } from './joint-histogram.js'
 import { categoryStat, emptyPqStats, type PqStats } from './pq-stats.js'
 
 /** A match needs IoU > 0.5 strictly (panopticapi `if iou > 0.5`). */
@@ -46,8 +46,8 @@ export interface PqImageWhere {
 /** One image pair with its JSON segments and decoded PNGs. */
 export interface PqImageInput {
   imageId: number | string
-  gt: { map: PanopticMap; segments: readonly PqGtSegment[] }
-  pred: { map: PanopticMap; segments: readonly PqPredSegment[] }
+  gt: { map: PanopticPixels; segments: readonly PqGtSegment[] }
+  pred: { map: PanopticPixels; segments: readonly PqPredSegment[] }
   /** Ids of the GT `categories`. */
   categoryIds: ReadonlySet<number>
   where: PqImageWhere
