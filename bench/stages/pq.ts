@@ -1,0 +1,73 @@
+// Bench stage `pq`: Panoptic Quality on a COCO-val-size synthetic set (5,000 pairs of 640x480 PNGs by default;
+// `--pq-images=N` scales it), side by side with cocodataset/panopticapi's pq_compute on the same files in the same
+// run, when a checkout is given (`--panopticapi=DIR` or PIXCAP_PANOPTICAPI). The set is generated once and cached in
+// the temp dir. Besides wall time (noisy on a shared machine) both sides report CPU ms per image.
+import { existsSync } from 'node:fs'
+import { writeFile } from 'node:fs/promises'
+import { availableParallelism, tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { execa } from 'execa'
+import { evalPanoptic } from '../../src/eval/panoptic-eval.js'
+import { writeSynthPanoptic } from '../panoptic-synth.js'
+import type { BenchResult, BenchStage } from '../stage.js'
+
+const HERE = fileURLToPath(new URL('.', import.meta.url))
+const REPO = resolve(HERE, '../..')
+const WIDTH = 640
+const HEIGHT = 480
+/** COCO val2017 panoptic size: the figure results are scaled to. */
+const COCO_VAL_IMAGES = 5000
+
+const mb = () => Math.round(process.resourceUsage().maxRSS / 1024)
+
+async function ensureSet(images: number) {
+  const dir = join(tmpdir(), `pixcap-bench-pq-v1-${images}-${WIDTH}x${HEIGHT}-seed1`)
+  const paths = { gtJson: join(dir, 'gt.json'), gtDir: join(dir, 'gt'), predJson: join(dir, 'pred.json'), predDir: join(dir, 'pred') }
+  if (existsSync(join(dir, '.complete'))) return paths
+  await writeSynthPanoptic(dir, { images, width: WIDTH, height: HEIGHT, seed: 1 })
+  await writeFile(join(dir, '.complete'), '')
+  return paths
+}
+
+export const pqStage: BenchStage = {
+  name: 'pq',
+  async run(ctx) {
+    const images = Number(ctx.options['pq-images'] ?? COCO_VAL_IMAGES)
+    const workers = Number(ctx.options['pq-workers'] ?? availableParallelism())
+    const set = await ensureSet(images)
+    const scale = COCO_VAL_IMAGES / images
+
+    const cpu0 = process.cpuUsage()
+    const t0 = performance.now()
+    const r = await evalPanoptic({ ...set, workers })
+    const wallMs = performance.now() - t0
+    const cpu = process.cpuUsage(cpu0)
+    const cpuMsPerImage = Math.round(((cpu.user + cpu.system) / 1000 / images) * 100) / 100
+    const ours: BenchResult = {
+      stage: 'pq', items: images, unit: 'image pairs (640x480)', wallMs: Math.round(wallMs),
+      perSecond: Math.round((images / wallMs) * 1000 * 10) / 10, peakRssMb: mb(), workers,
+      cpuMsPerImage, wallMsScaledToCocoVal: Math.round(wallMs * scale), pqAll: r.pq.All?.pq ?? null,
+    }
+
+    const papi = ctx.options.panopticapi ?? process.env.PIXCAP_PANOPTICAPI
+    if (!papi) {
+      return [ours, { stage: 'pq-panopticapi', items: 0, unit: 'image pairs', wallMs: 0, perSecond: 0, peakRssMb: 0, skipped: 'no panopticapi checkout: pass --panopticapi=DIR or set PIXCAP_PANOPTICAPI' }]
+    }
+    const python = process.env.PIXCAP_PYTHON ?? join(REPO, '.venv/bin/python')
+    const sample = Math.min(images, Number(ctx.options['pq-cpu-sample'] ?? 200))
+    const res = await execa(python, [join(HERE, 'pq_panopticapi.py'), '--panopticapi', papi, '--cpu-sample', String(sample), set.gtJson, set.gtDir, set.predJson, set.predDir])
+    const lastLine = res.stdout.trim().split('\n').pop() ?? '{}'
+    const p = JSON.parse(lastLine) as { wall_s: number; cores: number; cpu_ms_per_image?: number; All: { pq: number } }
+    const theirWallMs = p.wall_s * 1000
+    return [ours, {
+      stage: 'pq-panopticapi', items: images, unit: 'image pairs (640x480)', wallMs: Math.round(theirWallMs),
+      perSecond: Math.round((images / theirWallMs) * 1000 * 10) / 10, peakRssMb: 0, processes: p.cores,
+      cpuMsPerImage: p.cpu_ms_per_image === undefined ? null : Math.round(p.cpu_ms_per_image * 100) / 100,
+      wallMsScaledToCocoVal: Math.round(theirWallMs * scale),
+      speedupWall: Math.round((theirWallMs / wallMs) * 100) / 100,
+      speedupCpu: p.cpu_ms_per_image === undefined ? null : Math.round((p.cpu_ms_per_image / cpuMsPerImage) * 100) / 100,
+      pqAllAbsDiff: Math.abs(p.All.pq - (r.pq.All?.pq ?? Number.NaN)),
+    }]
+  },
+}
