@@ -1,9 +1,10 @@
 // PQ through the whole pipeline (JSON, PNG decode in workers, merge) on the shared COCO panoptic sample, against
 // panopticapi's numbers to the last digit (reference/metrics.md §10).
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PixcapError } from '../../src/errors.js'
 import { evalPanoptic } from '../../src/eval/panoptic-eval.js'
 import { HAS_SHARED, PANOPTIC_SAMPLE_DIR } from '../helpers/fixtures.js'
 import { SAMPLE_GT_JSON, writePerturbedPrediction } from '../helpers/panoptic-perturb.js'
@@ -40,5 +41,21 @@ describe.skipIf(!HAS_SHARED)('evalPanoptic on the COCO panoptic sample', () => {
     for (const c of r.pq.perCategory.filter((c) => c.categoryId !== 1 && c.categoryId !== 37)) {
       expect(c, c.name).toMatchObject({ pq: 1, sq: 1, rq: 1 })
     }
+  })
+
+  it.each([0, 2])('a worker-side sanity error arrives as the same PixcapError (workers: %i)', async (workers) => {
+    const json = JSON.parse(await readFile(pred.predJson, 'utf8')) as { annotations: { segments_info: { id: number }[] }[] }
+    json.annotations[1]?.segments_info.splice(0, 1)
+    const bad = join(dir, `missing-seg-${workers}.json`)
+    await writeFile(bad, JSON.stringify(json))
+    const run = evalPanoptic({ gtJson: SAMPLE_GT_JSON, gtDir: PANOPTIC_SAMPLE_DIR, predJson: bad, predDir: pred.predDir, workers })
+    await expect(run).rejects.toThrow(PixcapError)
+    await expect(run).rejects.toThrow(`${bad}: annotations[1].segments_info: segment id 3937500 (RGB 220,20,60) covers`)
+  })
+
+  it('stops when aborted', async () => {
+    const ac = new AbortController()
+    ac.abort()
+    await expect(evalPanoptic({ gtJson: SAMPLE_GT_JSON, gtDir: PANOPTIC_SAMPLE_DIR, ...pred, workers: 1, signal: ac.signal })).rejects.toThrow('evaluation aborted')
   })
 })
