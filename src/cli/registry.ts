@@ -1,7 +1,11 @@
 // Every CLI verb, one line each. A new command is one file in commands/ plus one line here.
 import type { Command } from './command.js'
 import { versionCommand } from './commands/version.js'
+import { vipbenchGradeCommand, vipbenchPrepareCommand, vipbenchScoreCommand } from './commands/vipbench.js'
 
 export const COMMANDS: Command[] = [
   versionCommand,
+  vipbenchPrepareCommand,
+  vipbenchGradeCommand,
+  vipbenchScoreCommand,
 ]
