@@ -2,8 +2,10 @@
 import type { Command } from './command.js'
 import { versionCommand } from './commands/version.js'
 import { statsCommand } from './commands/stats.js'
+import { validateCommand } from './commands/validate.js'
 
 export const COMMANDS: Command[] = [
   versionCommand,
   statsCommand,
+  validateCommand,
 ]
