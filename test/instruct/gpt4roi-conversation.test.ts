@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import {
   BEGIN_STRING,
@@ -12,10 +13,11 @@ import {
 import { loadTemplates } from '../../src/instruct/load-templates.js'
 import { fillTemplate, type TemplateSet } from '../../src/instruct/template-set.js'
 import type { ImageRecord, RegionRecord } from '../../src/records/region-record.js'
-import { HAS_SHARED } from '../helpers/fixtures.js'
-import { loadSampleImages } from '../helpers/pix2cap-images.js'
+import { HAS_SHARED, PIX2CAP_SAMPLE_JSON } from '../helpers/fixtures.js'
+import { readSampleImages } from '../helpers/pix2cap-images.js'
 
 const templates = (await loadTemplates()).templates
+const sampleImages = await readSampleImages()
 
 function region(i: number, bbox: [number, number, number, number], captions = [`caption of region ${i}`]): RegionRecord {
   return { regionId: `7:${i}`, segmentId: i, categoryId: 1, category: 'person', isThing: true, isCrowd: false, bbox, area: bbox[2] * bbox[3], captions }
@@ -48,8 +50,14 @@ function allSamplesOk(samples: RegionSample[]): void {
 }
 
 describe.skipIf(!HAS_SHARED)('GPT4RoI conversations on the Pix2Cap sample', () => {
-  const images = loadSampleImages()
+  const images = sampleImages
   const byId = new Map(images.flatMap((im) => im.regions.map((r) => [r.regionId, { im, r }] as const)))
+  // The raw JSON, read independently of the reader: `<image_id>:<segment id>` -> bbox, and image sizes.
+  const raw = HAS_SHARED ? JSON.parse(readFileSync(PIX2CAP_SAMPLE_JSON, 'utf8')) : { images: [], annotations: [] }
+  const rawBox = new Map<string, number[]>(
+    raw.annotations.flatMap((a: any) => a.segments_info.map((s: any) => [`${a.image_id}:${s.id}`, s.bbox])),
+  )
+  const rawSize = new Map<number, [number, number]>(raw.images.map((i: any) => [i.id, [i.width, i.height]]))
   const build = (seed: number, im: ImageRecord, maxRegions?: number) => buildGpt4RoiConversations(im, { seed, templates, maxRegions })
 
   it('counts, boxes, templates and answers hold in every sample', () => {
@@ -65,8 +73,9 @@ describe.skipIf(!HAS_SHARED)('GPT4RoI conversations on the Pix2Cap sample', () =
             // The box is the JSON box normalised by the image size, in <bbox> order.
             const src = byId.get(r.regionId)
             expect(src).toBeDefined()
-            const [x, y, w, h] = src!.r.bbox
-            expect(s.boxes[k]).toEqual([x / im.width, y / im.height, (x + w) / im.width, (y + h) / im.height])
+            const [x, y, w, h] = rawBox.get(r.regionId)!
+            const [W, H] = rawSize.get(Number(im.imageId))!
+            expect(s.boxes[k]).toEqual([x! / W, y! / H, (x! + w!) / W, (y! + h!) / H])
             // The answer to question k is one of region k's captions.
             expect(src!.r.captions).toContain(s.conversations[2 * k + 1]?.value)
           })
