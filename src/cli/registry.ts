@@ -3,9 +3,12 @@ import type { Command } from './command.js'
 import { versionCommand } from './commands/version.js'
 import { statsCommand } from './commands/stats.js'
 import { validateCommand } from './commands/validate.js'
+import { templatesCheckCommand, templatesImportCommand } from './commands/templates.js'
 
 export const COMMANDS: Command[] = [
   versionCommand,
   statsCommand,
   validateCommand,
+  templatesCheckCommand,
+  templatesImportCommand,
 ]

@@ -6,7 +6,9 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PixcapError } from '../errors.js'
+import { writeFileAtomic } from '../util/atomic-write.js'
 import { sha256 } from '../util/sha256.js'
+import { loadTemplates } from './load-templates.js'
 import { readPythonStringList } from './python-string-list.js'
 import { parseTemplateSet, REGION_SLOT, type Template, type TemplateKind, type TemplateSet } from './template-set.js'
 
@@ -87,5 +89,37 @@ export async function importGpt4RoiTemplates(options: ImportGpt4RoiOptions): Pro
   const templates = parseTemplateSet(doc, `${options.checkout} (imported GPT4RoI templates)`)
   const result: ImportedTemplates = { templates, sources }
   if (vg !== undefined && refg !== undefined) result.refgEqualsVg = vg.length === refg.length && vg.every((q, i) => q === refg[i])
+  return result
+}
+
+/** Options of exportGpt4RoiTemplates: the import options plus where to write. */
+export interface ExportGpt4RoiOptions extends ImportGpt4RoiOptions {
+  /** Output template file (.json); written atomically. */
+  out: string
+}
+
+/** What exportGpt4RoiTemplates wrote: the file, its sha256 (what a manifest will record), counts and sources. */
+export interface ExportedTemplates {
+  file: string
+  sha256: string
+  counts: Record<TemplateKind, number>
+  sources: ImportedTemplates['sources']
+  refgEqualsVg?: boolean
+}
+
+/** Imports GPT4RoI's lists (dense/referring from the bundled defaults) and writes them as a template file. */
+export async function exportGpt4RoiTemplates(options: ExportGpt4RoiOptions): Promise<ExportedTemplates> {
+  const fallback = options.fallback ?? (await loadTemplates()).templates
+  const imported = await importGpt4RoiTemplates({ ...options, fallback })
+  const text = `${JSON.stringify(imported.templates, null, 2)}\n`
+  await writeFileAtomic(options.out, text)
+  const t = imported.templates
+  const result: ExportedTemplates = {
+    file: options.out,
+    sha256: sha256(text),
+    counts: { single_region: t.single_region.length, multi_region: t.multi_region.length, dense: t.dense.length, referring: t.referring.length },
+    sources: imported.sources,
+  }
+  if (imported.refgEqualsVg !== undefined) result.refgEqualsVg = imported.refgEqualsVg
   return result
 }
