@@ -143,9 +143,19 @@ describe('sharegpt checks', () => {
     expect(() => checkImageCount(row, { file: 'x.json', id: '1-0' })).toThrow('x.json: sample 1-0: 0 "<image>" tokens in messages but 1 images; LLaMA-Factory requires them equal')
   })
 
-  it('refuses a split that has no single file for dataset_info.json', () => {
-    expect(() => sharegpt.sidecars!({ name: 'p', splits: [{ split: 'train', rows: 9, files: ['data/train-00000-of-00002.parquet', 'data/train-00001-of-00002.parquet'] }] })).toThrow(
-      'dataset_info.json: train: split "train" has 2 data files and no single JSONL file',
+  it('points dataset_info.json at a split folder when the shards are alone there', () => {
+    const files = ['data/train-00000-of-00002.parquet', 'data/train-00001-of-00002.parquet']
+    const [side] = sharegpt.sidecars!({ name: 'p', splits: [{ split: 'train', rows: 9, files }] })
+    expect(JSON.parse(side!.content).p_train.file_name).toBe('data')
+  })
+
+  it('refuses shards that share a folder with another split', () => {
+    const splits = [
+      { split: 'train', rows: 9, files: ['data/train-00000-of-00002.parquet', 'data/train-00001-of-00002.parquet'] },
+      { split: 'val', rows: 1, files: ['data/val-00000-of-00001.parquet'] },
+    ]
+    expect(() => sharegpt.sidecars!({ name: 'p', splits })).toThrow(
+      'dataset_info.json: train: split "train" has 2 data files in data/, shared with other splits; ',
     )
   })
 })
