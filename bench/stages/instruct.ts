@@ -45,6 +45,7 @@ function peakRssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024)
 }
 
+/** `npm run bench` stage: regions per second through every target format. */
 export const instructStage: BenchStage = {
   name: 'instruct',
   async run(ctx) {
