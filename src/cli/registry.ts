@@ -2,10 +2,17 @@
 import type { Command } from './command.js'
 import { versionCommand } from './commands/version.js'
 import { vipbenchGradeCommand, vipbenchPrepareCommand, vipbenchScoreCommand } from './commands/vipbench.js'
+import { statsCommand } from './commands/stats.js'
+import { validateCommand } from './commands/validate.js'
+import { templatesCheckCommand, templatesImportCommand } from './commands/templates.js'
 
 export const COMMANDS: Command[] = [
   versionCommand,
   vipbenchPrepareCommand,
   vipbenchGradeCommand,
   vipbenchScoreCommand,
+  statsCommand,
+  validateCommand,
+  templatesCheckCommand,
+  templatesImportCommand,
 ]
