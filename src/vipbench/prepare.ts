@@ -7,13 +7,12 @@ import { readFile } from 'node:fs/promises'
 import { join, parse as parsePath } from 'node:path'
 import { z } from 'zod'
 import { PixcapError } from '../errors.js'
+import { BEGIN_STRING } from '../instruct/gpt4roi-conversation.js'
 import { checkRelativePath } from '../io/safe-path.js'
 import { openAtomic } from '../util/atomic-write.js'
 import { RawLabelMe, RawVipMetaFile, RawVipQuestion, type RawVipMeta } from './raw-schema.js'
 import { rewriteObjTags, shapeBox, type PixelBox } from './region-tokens.js'
 
-/** First human turn prefix of GPT4RoI's region tasks (reference/gpt4roi.md §4). */
-export const GPT4ROI_BEGIN_STRING = 'The <image> provides an overview of the picture.\n'
 
 /** ViP-Bench splits: boxes drawn on the image, or human-drawn visual prompts (vipbench.md §2). */
 export const VipSplit = z.enum(['bbox', 'human'])
@@ -128,7 +127,7 @@ export async function prepareVipBench(opts: { root: string; split: VipSplit }): 
       image,
       width: labelme.imageWidth,
       height: labelme.imageHeight,
-      text: `${GPT4ROI_BEGIN_STRING}${rewritten.text}`,
+      text: `${BEGIN_STRING}${rewritten.text}`,
       boxes: rewritten.boxes,
       labels: rewritten.labels,
       capability: m.capability,
