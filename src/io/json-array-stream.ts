@@ -89,6 +89,9 @@ export async function* streamJsonObject(file: string, options: JsonStreamOptions
   let primitive = false
   let afterState = AFTER_VALUE
   let firstMember = true
+  // Inside a skipped or whole-parsed array, the index of the element being scanned (for truncation messages).
+  let innerIndex = 0
+  let topIsArray = false
   const events: JsonStreamEvent[] = []
 
   const pathNow = (): JsonPath => (target === 'element' ? [key, index] : target === 'value' ? [key] : [])
@@ -135,6 +138,8 @@ export async function* streamJsonObject(file: string, options: JsonStreamOptions
     escaped = false
     primitive = false
     afterState = what === 'element' ? AFTER_ELEM : AFTER_VALUE
+    innerIndex = 0
+    topIsArray = b === 0x5b
     if (b === QUOTE) inString = true
     else if (b === 0x7b || b === 0x5b) depth = 1
     else primitive = true
@@ -195,7 +200,9 @@ export async function* streamJsonObject(file: string, options: JsonStreamOptions
             continue
           }
           if (b === QUOTE) inString = true
-          else if (b === 0x7b || b === 0x5b) depth++
+          else if (b === 0x2c) {
+            if (depth === 1) innerIndex++
+          } else if (b === 0x7b || b === 0x5b) depth++
           else if (b === 0x7d || b === 0x5d) {
             depth--
             if (depth === 0) {
@@ -299,7 +306,7 @@ export async function* streamJsonObject(file: string, options: JsonStreamOptions
   }
   if (state !== DONE) {
     const path: JsonPath =
-      state === IN_VALUE ? pathNow() : state === ELEM_OR_END ? [key, index] : state === START || firstMember ? [] : [key]
+      state === IN_VALUE ? (target === 'value' && topIsArray && depth > 0 ? [key, innerIndex] : pathNow()) : state === ELEM_OR_END ? [key, index] : state === START || firstMember ? [] : [key]
     fail(path, `unexpected end of file at byte ${offset}${state === START ? ' (the file is empty)' : ' (the file is truncated)'}`)
   }
 }
