@@ -90,7 +90,7 @@ describe('streamJsonObject', () => {
 
   it('names the element index when a skipped array is truncated', async () => {
     const file = await write('t4.json', '{"a": [1, {"x": [2, 3]}, "s,"')
-    await expect(collect(file, () => 'skip', 3)).rejects.toThrow('x.json: a[2]: unexpected end of file at byte 30')
+    await expect(collect(file, () => 'skip', 3)).rejects.toThrow('x.json: a[2]: unexpected end of file at byte 29 (the file is truncated)')
   })
 
   it('names the element of a malformed value with its byte offset', async () => {
