@@ -161,7 +161,6 @@ export async function* streamJsonObject(file: string, options: JsonStreamOptions
         const b = chunk[i]!
         if (state === IN_VALUE) {
           if (inString) {
-            // Fast path: jump to the next quote or backslash.
             if (escaped) {
               escaped = false
               i++
@@ -183,11 +182,14 @@ export async function* streamJsonObject(file: string, options: JsonStreamOptions
               i++
               continue
             }
-            const q = chunk.indexOf(QUOTE, i + 1)
-            const bs = chunk.indexOf(BACKSLASH, i + 1)
-            let next = q === -1 ? n : q
-            if (bs !== -1 && bs < next) next = bs
-            i = next
+            // Plain string bytes: skip ahead to the next quote or backslash (a tight loop; two indexOf calls
+            // would each scan to the end of the chunk when one of the bytes is absent).
+            i++
+            while (i < n) {
+              const c = chunk[i]!
+              if (c === QUOTE || c === BACKSLASH) break
+              i++
+            }
             continue
           }
           if (primitive) {
