@@ -34,9 +34,20 @@ describe.skipIf(!HAS_SHARED)('pixcap stats / validate on the shared sample', () 
     expect(io.out()).toMatch(/^regions +50 \(43 thing, 7 stuff, 3 crowd\)$/m)
     expect(io.out()).toMatch(/^words per caption +mean 23\.80 +median 24 +p95 29\.55 +min 1 +max 33$/m)
     expect(io.out()).toMatch(/^person +thing +28 +2$/m)
+    expect(io.out()).toMatch(/^filter policy +keeps 45 of 50 regions in 2 images; rejects 5 \(empty_caption 1, crowd 3, short_caption 1\)$/m)
+    const ruled = captureIo()
+    expect(await main(['stats', PIX2CAP_SAMPLE_JSON, '--image-rule', 'xdecoder-all', '--keep-crowd'], ruled)).toBe(0)
+    expect(ruled.out()).toMatch(/keeps 0 of 50 regions in 0 images; rejects 50 \(image_rule 50\)\n +dropCrowd false, minCaptionChars 3, minBoxSide 1, imageRule xdecoder-all\n/)
+    const usage = captureIo()
+    expect(await main(['stats', PIX2CAP_SAMPLE_JSON, '--min-box-side', 'x'], usage)).toBe(2)
+    expect(usage.err()).toContain('--min-box-side expects a non-negative number, got "x"')
     const j = captureIo()
     expect(await main(['stats', PIX2CAP_SAMPLE_JSON, '--json'], j)).toBe(0)
-    expect(JSON.parse(j.out())).toMatchObject({ split: 'val', stats: { images: 2, regions: 50, captions: 51, crowd: 3 } })
+    expect(JSON.parse(j.out())).toMatchObject({
+      split: 'val',
+      stats: { images: 2, regions: 50, captions: 51, crowd: 3 },
+      filter: { policy: { dropCrowd: true, minCaptionChars: 3 }, counts: { regionsIn: 50, regionsKept: 45, rejected: { crowd: 3, empty_caption: 1, short_caption: 1 } } },
+    })
     expect(j.err()).toBe('')
   })
 
