@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
-import type { ImageRecord } from '../../../src/records/index.js'
+import { ImageRecord } from '../../../src/records/index.js'
 import { readPix2Cap, splitFromFileName, type SourceImage } from '../../../src/sources/pix2cap/read-pix2cap.js'
 import { COCO_SAMPLE_DIR, HAS_SHARED, PIX2CAP_SAMPLE_JSON } from '../../helpers/fixtures.js'
 import { sampleCopies } from '../../helpers/pix2cap-copies.js'
@@ -54,6 +54,8 @@ describe.skipIf(!HAS_SHARED)('readPix2Cap on the shared sample', () => {
       origin: { file: 'pix2cap_sample_val.json', path: ['annotations', 0, 'segments_info', 0] },
     })
     expect(records[0]!.origin).toEqual({ file: 'pix2cap_sample_val.json', path: ['annotations', 0] })
+    // the canonical schema accepts every record as is
+    for (const r of records) expect(ImageRecord.parse(r)).toEqual(r)
   })
 
   it('keeps segment 3937500 of each image as two distinct regions', async () => {
