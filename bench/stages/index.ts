@@ -1,5 +1,13 @@
 // Every benchmark stage, in the order `npm run bench` runs them. A new stage is one file plus one line here.
 import type { BenchStage } from '../stage.js'
+import { jsonRead } from './json-read.js'
+import { pngDecode } from './png-decode.js'
+import { maskGeometry } from './mask-geometry.js'
 import { instructStage } from './instruct.js'
 
-export const STAGES: BenchStage[] = [instructStage]
+export const STAGES: BenchStage[] = [
+  jsonRead,
+  pngDecode,
+  maskGeometry,
+  instructStage,
+]
