@@ -2,6 +2,7 @@
 import type { Command } from './command.js'
 import { versionCommand } from './commands/version.js'
 import { vipbenchGradeCommand, vipbenchPrepareCommand, vipbenchScoreCommand } from './commands/vipbench.js'
+import { previewCommand } from './commands/preview.js'
 import { statsCommand } from './commands/stats.js'
 import { validateCommand } from './commands/validate.js'
 import { templatesCheckCommand, templatesImportCommand } from './commands/templates.js'
@@ -12,6 +13,7 @@ export const COMMANDS: Command[] = [
   vipbenchGradeCommand,
   vipbenchScoreCommand,
   statsCommand,
+  previewCommand,
   validateCommand,
   templatesCheckCommand,
   templatesImportCommand,

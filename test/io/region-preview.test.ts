@@ -49,3 +49,23 @@ describe.skipIf(!HAS_SHARED)('region preview on the panoptic fixture', () => {
     expect([...data.subarray(hit * info.channels, hit * info.channels + 3)]).toEqual(previewColor(k))
   })
 })
+
+describe('pixcap preview on the bundled sample', () => {
+  it('writes one PNG per image, sized like the photo', async () => {
+    const { main } = await import('../../src/cli/main.js')
+    const { captureIo } = await import('../helpers/io.js')
+    const { BUNDLED_SAMPLE_DIR } = await import('../helpers/fixtures.js')
+    const { mkdtemp } = await import('node:fs/promises')
+    const { tmpdir } = await import('node:os')
+    const out = await mkdtemp(join(tmpdir(), 'pixcap-preview-'))
+    const io = captureIo()
+    const rc = await main(['preview', join(BUNDLED_SAMPLE_DIR, 'pix2cap_sample_train.json'), '--images-dir', join(BUNDLED_SAMPLE_DIR, 'images'),
+      '--panoptic-dir', join(BUNDLED_SAMPLE_DIR, 'panoptic'), '--image-id', '2', '--image-id', '5', '--out', out, '--json'], io)
+    expect(io.err()).toBe('')
+    expect(rc).toBe(0)
+    const { files } = JSON.parse(io.out()) as { files: string[] }
+    expect(files.map((f) => f.slice(out.length + 1))).toEqual(['2.png', '5.png'])
+    const meta = await sharp(files[0]!).metadata()
+    expect([meta.width, meta.height, meta.format]).toEqual([192, 144, 'png'])
+  })
+})
