@@ -1,7 +1,15 @@
 // Every benchmark stage, in the order `npm run bench` runs them. A new stage is one file plus one line here.
 import type { BenchStage } from '../stage.js'
+import { jsonRead } from './json-read.js'
+import { pngDecode } from './png-decode.js'
+import { maskGeometry } from './mask-geometry.js'
+import { instructStage } from './instruct.js'
 import { pqStage } from './pq.js'
 
 export const STAGES: BenchStage[] = [
+  jsonRead,
+  pngDecode,
+  maskGeometry,
+  instructStage,
   pqStage,
 ]

@@ -1,0 +1,38 @@
+// `pixcap preview`: writes one PNG per selected image with its regions drawn (src/io/region-preview.ts), so a
+// person can check boxes, masks and categories at a glance before converting.
+import { join } from 'node:path'
+import type { ProgressSink } from '../cli/progress.js'
+import { renderRegionPreview } from '../io/region-preview.js'
+import { readPix2Cap } from '../sources/pix2cap/read-pix2cap.js'
+import { writeFileAtomic } from '../util/atomic-write.js'
+
+/** What to preview. */
+export interface PreviewImagesOptions {
+  annotations: string
+  imagesDir: string
+  panopticDir?: string
+  categories?: string
+  out: string
+  /** Image ids to draw; all (up to `limit`) when empty. */
+  imageIds?: string[]
+  limit?: number
+  onProgress?: ProgressSink
+}
+
+/** Renders previews; returns the written files. */
+export async function previewImages(o: PreviewImagesOptions): Promise<{ files: string[] }> {
+  const reader = readPix2Cap({ annotations: o.annotations, ...(o.categories ? { categories: o.categories } : {}) })
+  const wanted = new Set(o.imageIds ?? [])
+  const limit = o.limit ?? (wanted.size > 0 ? Infinity : 12)
+  const files: string[] = []
+  for await (const image of reader.records()) {
+    if (files.length >= limit) break
+    if (wanted.size > 0 && !wanted.has(String(image.imageId))) continue
+    const png = await renderRegionPreview({ image, imagesDir: o.imagesDir, ...(o.panopticDir ? { panopticDir: o.panopticDir } : {}) })
+    const file = join(o.out, `${image.imageId}.png`)
+    await writeFileAtomic(file, png)
+    files.push(file)
+    o.onProgress?.({ kind: 'progress', stage: 'previews', done: files.length, ...(Number.isFinite(limit) ? { total: limit } : {}) })
+  }
+  return { files }
+}

@@ -1,0 +1,149 @@
+// Pixel-derived area and box of every segment of a panoptic map, in one pass over the pixels.
+// COCO bbox: [x, y, w, h], 0-indexed, w = maxX - minX + 1, area = pixel count; VOID (id 0) is not a segment
+// (reference/pix2cap.md §3: checked against all 50 segments of the panopticapi sample).
+import { VOID_ID, type PanopticMap, type SegmentGeometry } from './panoptic-map.js'
+
+interface Extent {
+  area: number
+  minX: number
+  minY: number
+  maxX: number
+  maxY: number
+}
+
+/** Area and tight COCO box of every non-VOID segment id, in one pass over `map.ids`. */
+export function segmentGeometry(map: PanopticMap): Map<number, SegmentGeometry> {
+  const { width, height, ids } = map
+  if (ids.length !== width * height) {
+    throw new RangeError(`panoptic map has ${ids.length} ids; expected width*height = ${width}*${height}`)
+  }
+  const acc = new Map<number, Extent>()
+  let lastId = -1
+  let last: Extent | undefined
+  for (let y = 0, row = 0; y < height; y++, row += width) {
+    // Runs of one id inside a row touch the accumulator once: the per-pixel work is one comparison.
+    let x = 0
+    while (x < width) {
+      const id = ids[row + x] as number
+      let end = x + 1
+      while (end < width && ids[row + end] === id) end++
+      if (id !== VOID_ID) {
+        if (id !== lastId) {
+          last = acc.get(id)
+          if (last === undefined) {
+            last = { area: 0, minX: x, minY: y, maxX: end - 1, maxY: y }
+            acc.set(id, last)
+          }
+          lastId = id
+        }
+        const e = last as Extent
+        e.area += end - x
+        if (x < e.minX) e.minX = x
+        if (end - 1 > e.maxX) e.maxX = end - 1
+        e.maxY = y // rows are visited in order
+      }
+      x = end
+    }
+  }
+  return toGeometry(acc)
+}
+
+/**
+ * The same as `segmentGeometry`, read straight from interleaved 8-bit RGB(A) pixels (id = R + 256G + 256^2 B),
+ * so the verifier never materialises the id array.
+ */
+export function segmentGeometryRgb(
+  data: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+): Map<number, SegmentGeometry> {
+  const rowBytes = width * channels
+  if (data.length < rowBytes * height) {
+    throw new RangeError(`pixel buffer has ${data.length} bytes; expected ${width}*${height}*${channels}`)
+  }
+  // A row byte-identical to the one above (a native memcmp) repeats that row's runs: each only grows its area and
+  // maxY. Panoptic masks are mostly large flat regions, so this skips most of the per-pixel work.
+  const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+  const words =
+    channels === 3 && LITTLE_ENDIAN && data.byteOffset % 4 === 0
+      ? new Uint32Array(data.buffer, data.byteOffset, data.byteLength >>> 2)
+      : undefined
+  const acc = new Map<number, Extent>()
+  let rowRuns: Extent[] = []
+  let rowLens: number[] = []
+  let lastId = -1
+  let last: Extent | undefined
+  for (let y = 0; y < height; y++) {
+    let p = y * rowBytes
+    if (y > 0 && bytes.compare(bytes, p - rowBytes, p, p, p + rowBytes) === 0) {
+      for (let k = 0; k < rowRuns.length; k++) {
+        const e = rowRuns[k] as Extent
+        e.area += rowLens[k] as number
+        e.maxY = y
+      }
+      continue
+    }
+    rowRuns = []
+    rowLens = []
+    const rowEnd = p + rowBytes
+    let x = 0
+    while (x < width) {
+      const r = data[p] as number
+      const g = data[p + 1] as number
+      const b = data[p + 2] as number
+      const start = p
+      p += channels
+      if (words !== undefined && p < rowEnd) {
+        // RGB runs repeat with a 3-byte period, so 32-bit words inside a run cycle through three values; compare
+        // whole words (4/3 pixel each) from the first word that starts inside the run, then finish per pixel.
+        // Word k starts at byte 4k, whose channel is (4k - start) mod 3.
+        let k = p >>> 2
+        let c = (4 * k - start) % 3
+        const w0 = (r | (g << 8) | (b << 16) | (r << 24)) >>> 0
+        const w1 = (g | (b << 8) | (r << 16) | (g << 24)) >>> 0
+        const w2 = (b | (r << 8) | (g << 16) | (b << 24)) >>> 0
+        const wordEnd = rowEnd >>> 2 // words [k, wordEnd) lie inside the row
+        while (k < wordEnd && words[k] === (c === 0 ? w0 : c === 1 ? w1 : w2)) {
+          k++
+          c = c === 2 ? 0 : c + 1
+        }
+        // Every pixel wholly below byte 4k is verified.
+        const verified = 4 * k > p ? 4 * k : p
+        p = start + 3 * Math.floor((verified - start) / 3)
+      }
+      while (p < rowEnd && data[p] === r && data[p + 1] === g && data[p + 2] === b) p += channels
+      const end = x + (p - start) / channels
+      const id = r | (g << 8) | (b << 16)
+      if (id !== VOID_ID) {
+        if (id !== lastId) {
+          last = acc.get(id)
+          if (last === undefined) {
+            last = { area: 0, minX: x, minY: y, maxX: end - 1, maxY: y }
+            acc.set(id, last)
+          }
+          lastId = id
+        }
+        const e = last as Extent
+        e.area += end - x
+        if (x < e.minX) e.minX = x
+        if (end - 1 > e.maxX) e.maxX = end - 1
+        e.maxY = y
+        rowRuns.push(e)
+        rowLens.push(end - x)
+      }
+      x = end
+    }
+  }
+  return toGeometry(acc)
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
+
+function toGeometry(acc: Map<number, Extent>): Map<number, SegmentGeometry> {
+  const out = new Map<number, SegmentGeometry>()
+  for (const [id, e] of acc) {
+    out.set(id, { id, area: e.area, bbox: [e.minX, e.minY, e.maxX - e.minX + 1, e.maxY - e.minY + 1] })
+  }
+  return out
+}
