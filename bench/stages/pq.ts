@@ -58,11 +58,13 @@ export const pqStage: BenchStage = {
     const sample = Math.min(images, Number(ctx.options['pq-cpu-sample'] ?? 200))
     const res = await execa(python, [join(HERE, 'pq_panopticapi.py'), '--panopticapi', papi, '--cpu-sample', String(sample), set.gtJson, set.gtDir, set.predJson, set.predDir])
     const lastLine = res.stdout.trim().split('\n').pop() ?? '{}'
-    const p = JSON.parse(lastLine) as { wall_s: number; cores: number; cpu_ms_per_image?: number; All: { pq: number } }
+    const p = JSON.parse(lastLine) as { wall_s: number; cores: number; cpu_ms_per_image?: number; main_peak_rss_mb?: number; All: { pq: number } }
     const theirWallMs = p.wall_s * 1000
     return [ours, {
       stage: 'pq-panopticapi', items: images, unit: 'image pairs (640x480)', wallMs: Math.round(theirWallMs),
       perSecond: Math.round((images / theirWallMs) * 1000 * 10) / 10, peakRssMb: 0, processes: p.cores,
+      // bench/run.ts stamps peakRssMb with this node child's maxRSS; the Python side's own peak is here.
+      pythonMainPeakRssMb: p.main_peak_rss_mb ?? null,
       cpuMsPerImage: p.cpu_ms_per_image === undefined ? null : Math.round(p.cpu_ms_per_image * 100) / 100,
       wallMsScaledToCocoVal: Math.round(theirWallMs * scale),
       speedupWall: Math.round((theirWallMs / wallMs) * 100) / 100,

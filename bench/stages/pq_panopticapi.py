@@ -2,7 +2,7 @@
 
 Usage: python bench/stages/pq_panopticapi.py --panopticapi DIR GT_JSON GT_DIR PRED_JSON PRED_DIR [--cpu-sample N]
 Imports panopticapi from the user's checkout DIR at run time. Prints one JSON line on stdout:
-{"wall_s", "cores", "All", "Things", "Stuff", "cpu_ms_per_image"}; panopticapi's own progress goes to stderr.
+{"wall_s", "cores", "All", "Things", "Stuff", "cpu_ms_per_image", "main_peak_rss_mb"}; panopticapi's own progress goes to stderr.
 `cpu_ms_per_image` is process CPU time of pq_compute_single_core over the first N pairs (0 = skip): a number that
 machine contention does not inflate, unlike wall time.
 """
@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import json
 import multiprocessing
+import resource
 import sys
 import time
 
@@ -41,4 +42,6 @@ with contextlib.redirect_stdout(sys.stderr):
         c = time.process_time()
         evaluation.pq_compute_single_core(0, pairs, a.gt_dir, a.pred_dir, cats)
         out['cpu_ms_per_image'] = (time.process_time() - c) * 1000 / len(pairs)
+# ru_maxrss is in KiB on Linux; the pool's worker processes are never reaped by pq_compute, so only the main process.
+out['main_peak_rss_mb'] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 print(json.dumps(out))
