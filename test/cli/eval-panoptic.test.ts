@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { main } from '../../src/cli/main.js'
 import { captureIo } from '../helpers/io.js'
-import { HAS_SHARED, PANOPTIC_SAMPLE_DIR } from '../helpers/fixtures.js'
+import { HAS_SHARED, PANOPTIC_SAMPLE_DIR, PIX2CAP_SAMPLE_JSON } from '../helpers/fixtures.js'
 import { SAMPLE_GT_JSON, writePerturbedPrediction } from '../helpers/panoptic-perturb.js'
 
 describe.skipIf(!HAS_SHARED)('pixcap eval panoptic', () => {
@@ -67,5 +67,21 @@ describe.skipIf(!HAS_SHARED)('pixcap eval panoptic', () => {
     const io = captureIo()
     expect(await main(['eval', 'panoptic', '--gt-json', SAMPLE_GT_JSON], io)).toBe(2)
     expect(io.err()).toContain('--gt-dir is required')
+  })
+
+  it('--captions reports Pix2Cap caption scores and a mAP labelled NOT METEOR', async () => {
+    const capDir = join(dir, 'cap')
+    const capPred = await writePerturbedPrediction(capDir, { captions: true, perturb: false })
+    const base = ['eval', 'panoptic', '--gt-json', PIX2CAP_SAMPLE_JSON, '--gt-dir', PANOPTIC_SAMPLE_DIR, '--pred-json', capPred.predJson, '--pred-dir', capPred.predDir, '--workers', '0', '--captions']
+    const text = captureIo()
+    expect(await main(base, text)).toBe(0)
+    expect(text.out()).toContain('Caption quality (Pix2Cap): 46 matched pairs / 47 TP+FP+FN')
+    expect(text.out()).toContain('caption score: ROUGE_L, NOT METEOR')
+    const json = captureIo()
+    expect(await main([...base, '--json'], json)).toBe(0)
+    const out = JSON.parse(json.out()) as { captions: { matched: number; METEOR: null }; denseMap: { captionScorer: { isMeteor: boolean }; map: number } }
+    expect(out.captions).toMatchObject({ matched: 46, METEOR: null })
+    expect(out.denseMap.captionScorer.isMeteor).toBe(false)
+    expect(out.denseMap.map).toBeGreaterThan(0)
   })
 })
