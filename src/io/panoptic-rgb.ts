@@ -4,9 +4,6 @@
 import sharp from 'sharp'
 import type { RgbPixels } from '../metrics/pq/joint-histogram.js'
 
-// Every evaluated PNG is new: libvips' operation cache only costs time here.
-sharp.cache(false)
-
 /** Decodes a PNG (path or bytes) to interleaved 8-bit pixels with 3 or 4 channels. */
 export async function decodePanopticRgb(input: string | Uint8Array): Promise<RgbPixels> {
   const { data, info } = await sharp(input).raw().toBuffer({ resolveWithObject: true })
