@@ -1,0 +1,125 @@
+// gpt4roi: static GPT4RoI region-instruction records (reference/gpt4roi.md §4, §5 VGDATA/DENSECOCO, §10).
+// Box convention: `boxes` are normalised xyxy [x/W, y/H, (x+w)/W, (y+h)/H] of the original image, one per `<bbox>`
+// token and in token order (gpt4roi.md §2, §3); `regions[].bbox` keeps the source's pixel [x, y, w, h].
+// The text keeps GPT4RoI's raw placeholders: `<image>` inside the begin string and one `<bbox>` per region; the
+// trainer expands `<image>` and renders `### Human:` / `### Assistant:` (gpt4roi.md §4) at load time.
+import { z } from 'zod'
+import type { ImageRecord } from '../records/region-record.js'
+import { buildGpt4RoiConversations, type RegionSample } from '../instruct/gpt4roi-conversation.js'
+import { t, type FieldSpec } from './field-spec.js'
+import { optionsParser } from './format-options.js'
+import type { FormatContext, FormatResult, RowFormat } from './target-format.js'
+
+/** One region of a gpt4roi row, in `<bbox>` order. */
+export const Gpt4RoiRegion = z.object({
+  region_id: z.string(),
+  segment_id: z.number().int(),
+  category_id: z.number().int(),
+  category: z.string(),
+  /** Pixel [x, y, w, h] as in the source. */
+  bbox: z.array(z.number()).length(4),
+  /** The caption used for this region (chosen with the rng when the source has several). */
+  caption: z.string(),
+})
+
+/** One gpt4roi row. */
+export const Gpt4RoiRow = z.object({
+  id: z.string(),
+  image: z.string(),
+  image_id: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  conversations: z.array(z.object({ from: z.enum(['human', 'gpt']), value: z.string() })),
+  boxes: z.array(z.array(z.number()).length(4)),
+  regions: z.array(Gpt4RoiRegion),
+  template_ids: z.array(z.string()),
+  source: z.string(),
+  split: z.string(),
+})
+export type Gpt4RoiRow = z.infer<typeof Gpt4RoiRow>
+
+/** gpt4roi options. */
+export const Gpt4RoiOptions = z
+  .object({
+    task: z.enum(['region_caption', 'referring']).default('region_caption'),
+    /** GPT4RoI's 2-px-at-224 box filter (gpt4roi.md §3); dropped regions are reported as `small_box_224` rejects. */
+    dropSmall224: z.boolean().default(true),
+  })
+  .strict()
+
+/** Turn columns shared by the conversation formats. */
+export const conversationField = (name = 'conversations'): FieldSpec =>
+  t.field(name, t.list(t.struct([t.field('from', t.string()), t.field('value', t.string())])))
+
+const fields: FieldSpec[] = [
+  t.field('id', t.string()),
+  t.field('image', t.string()),
+  t.field('image_id', t.string()),
+  t.field('width', t.int32()),
+  t.field('height', t.int32()),
+  conversationField(),
+  t.field('boxes', t.list(t.list(t.float32()))),
+  t.field(
+    'regions',
+    t.list(
+      t.struct([
+        t.field('region_id', t.string()),
+        t.field('segment_id', t.int32()),
+        t.field('category_id', t.int32()),
+        t.field('category', t.string()),
+        t.field('bbox', t.list(t.float32())),
+        t.field('caption', t.string()),
+      ]),
+    ),
+  ),
+  t.field('template_ids', t.list(t.string())),
+  t.field('source', t.string()),
+  t.field('split', t.string()),
+]
+
+const parseOptions = optionsParser('gpt4roi', Gpt4RoiOptions)
+
+/** Builds the region samples of an image for a format context (shared by the conversation formats). */
+export function samplesFor(image: ImageRecord, ctx: FormatContext, opts: { task: 'region_caption' | 'referring'; dropSmall224: boolean }) {
+  return buildGpt4RoiConversations(image, { seed: ctx.seed, templates: ctx.templates, maxRegions: ctx.maxRegions, ...opts })
+}
+
+/** The gpt4roi row of one sample. */
+export function gpt4roiRow(s: RegionSample, split: string): Gpt4RoiRow {
+  return {
+    id: s.id,
+    image: s.image.imagePath,
+    image_id: String(s.image.imageId),
+    width: s.image.width,
+    height: s.image.height,
+    conversations: s.conversations.map((turn) => ({ from: turn.from, value: turn.value })),
+    boxes: s.boxes.map((b) => [...b]),
+    regions: s.regions.map((r, k) => ({
+      region_id: r.regionId,
+      segment_id: r.segmentId,
+      category_id: r.categoryId,
+      category: r.category,
+      bbox: [...r.bbox],
+      caption: s.captions[k] as string,
+    })),
+    template_ids: [...s.templateIds],
+    source: s.image.source,
+    split,
+  }
+}
+
+/** The gpt4roi target format. */
+export const gpt4roi: RowFormat<Gpt4RoiRow> = {
+  kind: 'rows',
+  name: 'gpt4roi',
+  summary:
+    'GPT4RoI region instructions: `region{k} <bbox>` in the text, boxes = normalised xyxy [x/W, y/H, (x+w)/W, (y+h)/H] ' +
+    'in <bbox> order, at most maxRegions (15) regions per sample, template ids per sample',
+  schema: Gpt4RoiRow,
+  fields,
+  options: Gpt4RoiOptions,
+  fromImage(image: ImageRecord, ctx: FormatContext): FormatResult<Gpt4RoiRow> {
+    const { samples, rejects } = samplesFor(image, ctx, parseOptions(ctx.options))
+    return { rows: samples.map((s) => gpt4roiRow(s, ctx.split)), rejects }
+  },
+}

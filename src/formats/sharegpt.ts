@@ -1,0 +1,95 @@
+// sharegpt: LLaMA-Factory's multimodal sharegpt records `{messages: [{role, content}], images: [path]}` plus a
+// `dataset_info.json` entry (reference/formats.md §3). Hard rule checked here: the number of `<image>` tokens in the
+// messages equals images.length (LLaMA-Factory #6135), and `images` is a list (#5883).
+// Regions are inline text as in llava: `region{k} [x1,y1,x2,y2]`, normalised xyxy, 3 decimals.
+import { z } from 'zod'
+import { PixcapError } from '../errors.js'
+import type { ImageRecord } from '../records/region-record.js'
+import { countToken } from '../instruct/gpt4roi-conversation.js'
+import { textBox, renderTurns } from './box-text.js'
+import { t, type FieldSpec } from './field-spec.js'
+import { optionsParser } from './format-options.js'
+import { samplesFor } from './gpt4roi.js'
+import type { CorpusSummary, FormatContext, FormatResult, RowFormat, SidecarFile } from './target-format.js'
+
+/** LLaMA-Factory's image placeholder; its mllm_demo puts it at the start of the user turn (formats.md §3). */
+export const SHAREGPT_IMAGE_TOKEN = '<image>'
+
+/** One sharegpt row. */
+export const SharegptRow = z.object({
+  messages: z.array(z.object({ role: z.enum(['user', 'assistant']), content: z.string() })),
+  images: z.array(z.string()),
+})
+export type SharegptRow = z.infer<typeof SharegptRow>
+
+/** sharegpt options. */
+export const SharegptOptions = z
+  .object({ task: z.enum(['region_caption', 'referring']).default('region_caption'), dropSmall224: z.boolean().default(false) })
+  .strict()
+
+const parseOptions = optionsParser('sharegpt', SharegptOptions)
+
+const fields: FieldSpec[] = [
+  t.field('messages', t.list(t.struct([t.field('role', t.string()), t.field('content', t.string())]))),
+  t.field('images', t.list(t.string())),
+]
+
+/** Throws unless the `<image>` count in the messages equals images.length. */
+export function checkImageCount(row: SharegptRow, where: { file: string; id: string }): void {
+  const n = row.messages.reduce((acc, m) => acc + countToken(m.content, SHAREGPT_IMAGE_TOKEN), 0)
+  if (n !== row.images.length) {
+    throw new PixcapError('invariant', where.file, [], `sample ${where.id}: ${n} "<image>" tokens in messages but ${row.images.length} images; LLaMA-Factory requires them equal`)
+  }
+}
+
+/** The dataset_info.json entry of one split: the single data file LLaMA-Factory should read. */
+function dataFileOf(split: CorpusSummary['splits'][number]): string {
+  const jsonl = split.files.filter((f) => f.endsWith('.jsonl'))
+  if (jsonl.length === 1) return jsonl[0] as string
+  if (split.files.length === 1) return split.files[0] as string
+  throw new PixcapError(
+    'unsupported',
+    'dataset_info.json',
+    [split.split],
+    `split "${split.split}" has ${split.files.length} data files and no single JSONL file; LLaMA-Factory's file_name takes one file (or a folder holding only that split): also write JSONL`,
+  )
+}
+
+/** The sharegpt target format. */
+export const sharegpt: RowFormat<SharegptRow> = {
+  kind: 'rows',
+  name: 'sharegpt',
+  summary:
+    'LLaMA-Factory sharegpt {messages:[{role,content}], images:[path]} + dataset_info.json; one `<image>` per image; ' +
+    'regions inline as `region{k} [x1,y1,x2,y2]` (normalised xyxy, 3 decimals)',
+  schema: SharegptRow,
+  fields,
+  options: SharegptOptions,
+  fromImage(image: ImageRecord, ctx: FormatContext): FormatResult<SharegptRow> {
+    const { samples, rejects } = samplesFor(image, ctx, parseOptions(ctx.options))
+    const rows = samples.map((s) => {
+      const row: SharegptRow = {
+        messages: renderTurns(s, textBox, SHAREGPT_IMAGE_TOKEN).map((turn) => ({
+          role: turn.from === 'human' ? ('user' as const) : ('assistant' as const),
+          content: turn.value,
+        })),
+        images: [s.image.imagePath],
+      }
+      checkImageCount(row, { file: image.origin?.file ?? image.source, id: s.id })
+      return row
+    })
+    return { rows, rejects }
+  },
+  sidecars(summary: CorpusSummary): SidecarFile[] {
+    const entries: Record<string, unknown> = {}
+    for (const split of summary.splits) {
+      entries[`${summary.name}_${split.split}`] = {
+        file_name: dataFileOf(split),
+        formatting: 'sharegpt',
+        columns: { messages: 'messages', images: 'images' },
+        tags: { role_tag: 'role', content_tag: 'content', user_tag: 'user', assistant_tag: 'assistant' },
+      }
+    }
+    return [{ path: 'dataset_info.json', content: `${JSON.stringify(entries, null, 2)}\n` }]
+  },
+}
