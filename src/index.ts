@@ -6,3 +6,13 @@ export { sha256, sha256File } from './util/sha256.js'
 export { writeFileAtomic, writeStreamAtomic, openAtomic } from './util/atomic-write.js'
 export * from './instruct/index.js'
 export * from './formats/index.js'
+export * from './geometry/index.js'
+export { decodePanopticPng, encodePanopticPng, rgbToIds } from './io/panoptic-png.js'
+export {
+  verifyMasks,
+  DEFAULT_MASK_CONCURRENCY,
+  type MaskCheck,
+  type MaskIssue,
+  type MaskIssueKind,
+  type VerifyMasksOptions,
+} from './io/verify-masks.js'

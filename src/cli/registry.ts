@@ -1,7 +1,9 @@
 // Every CLI verb, one line each. A new command is one file in commands/ plus one line here.
 import type { Command } from './command.js'
 import { versionCommand } from './commands/version.js'
+import { statsCommand } from './commands/stats.js'
 
 export const COMMANDS: Command[] = [
   versionCommand,
+  statsCommand,
 ]

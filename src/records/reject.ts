@@ -1,7 +1,7 @@
 // Every dropped region (or image) is written to the rejects report with a reason code, so that
 // regions in = regions kept + regions rejected holds and can be checked (ARCHITECTURE.md, corpus invariant).
 import { z } from 'zod'
-import { ImageId } from './region-record.js'
+import { ImageId, Origin } from './region-record.js'
 
 /** Why a region was dropped. Stable codes: they appear in rejects.jsonl and manifests. */
 export const RejectReason = z.enum([
@@ -28,5 +28,7 @@ export const RejectRecord = z.object({
   regionId: z.string().optional(),
   reason: RejectReason,
   detail: z.string(),
+  /** Where the region was read, e.g. `{ file: 'pix2cap_val.json', path: ['annotations', 0, 'segments_info', 9] }`. */
+  origin: Origin.optional(),
 })
 export type RejectRecord = z.infer<typeof RejectRecord>

@@ -1,0 +1,67 @@
+import { statsPix2Cap, type StatsPix2CapResult } from '../../dataset/pix2cap-stats.js'
+import type { Distribution } from '../../dataset/stats.js'
+import { UsageError } from '../../errors.js'
+import { parseCommandArgs, printJson, type Command } from '../command.js'
+import { createProgressBar } from '../progress.js'
+
+const usage = 'pixcap stats <annotations.json> [--categories F] [--split S] [--top N (20)] [--json]'
+
+const fmt = (n: number): string => (Number.isInteger(n) ? n.toLocaleString('en-US') : n.toFixed(2))
+const dist = (d: Distribution): string =>
+  `mean ${fmt(d.mean)}  median ${fmt(d.median)}  p95 ${fmt(d.p95)}  min ${fmt(d.min)}  max ${fmt(d.max)}`
+
+/** Renders the human-readable stats table. */
+export function renderStats(result: StatsPix2CapResult, top: number): string {
+  const s = result.stats
+  const rows: [string, string][] = [
+    ['file', result.file],
+    ['split', result.split],
+    ['images', fmt(s.images)],
+    ['regions', `${fmt(s.regions)} (${fmt(s.thing)} thing, ${fmt(s.stuff)} stuff, ${fmt(s.crowd)} crowd)`],
+    ['captions', `${fmt(s.captions)} (${fmt(s.nonEmptyCaptions)} non-empty; ${fmt(s.multiCaption)} regions with several)`],
+    ['words per caption', dist(s.wordsPerCaption)],
+    ['regions per image', dist(s.regionsPerImage)],
+    ['empty descriptions', fmt(s.emptyDescriptions)],
+    ['short descriptions (< 3 chars)', fmt(s.shortDescriptions)],
+  ]
+  if (result.reader.droppedSegments > 0 || result.reader.errors > 0) {
+    rows.push(['unreadable segments', `${fmt(result.reader.droppedSegments)} not counted above (${fmt(result.reader.errors)} errors; run pixcap validate)`])
+  }
+  const w = Math.max(...rows.map(([k]) => k.length))
+  const lines = rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`)
+  const cats = s.byCategory.slice(0, top)
+  if (cats.length > 0) {
+    const nw = Math.max(8, ...cats.map((c) => c.name.length))
+    lines.push('', `${'category'.padEnd(nw)}  ${'kind'.padEnd(5)}  ${'regions'.padStart(8)}  ${'crowd'.padStart(6)}`)
+    for (const c of cats) lines.push(`${c.name.padEnd(nw)}  ${(c.isThing ? 'thing' : 'stuff').padEnd(5)}  ${fmt(c.regions).padStart(8)}  ${fmt(c.crowd).padStart(6)}`)
+    if (s.byCategory.length > top) lines.push(`(${s.byCategory.length - top} more categories; --top N or --json shows them)`)
+  }
+  return `${lines.join('\n')}\n`
+}
+
+/** `pixcap stats`: images, regions, captions, words per caption, categories of a Pix2Cap-COCO JSON. */
+export const statsCommand: Command = {
+  name: 'stats',
+  summary: 'statistics of a Pix2Cap-COCO annotation file',
+  usage,
+  async run(rawArgs, io) {
+    const { values, positionals } = parseCommandArgs({ name: 'stats', usage }, rawArgs, {
+      allowPositionals: true,
+      options: { categories: { type: 'string' }, split: { type: 'string' }, top: { type: 'string' }, json: { type: 'boolean' } },
+    })
+    if (positionals.length !== 1) throw new UsageError(`pixcap stats: expected one annotations file, got ${positionals.length}`, usage)
+    const top = values.top === undefined ? 20 : Number(values.top)
+    if (!Number.isInteger(top) || top < 0) throw new UsageError(`--top expects a non-negative integer, got "${values.top}"`, usage)
+    const bar = createProgressBar(io, values.json === true)
+    const result = await statsPix2Cap({
+      annotations: positionals[0]!,
+      ...(values.categories !== undefined ? { categories: values.categories } : {}),
+      ...(values.split !== undefined ? { split: values.split } : {}),
+      onProgress: bar,
+    })
+    bar.finish()
+    if (values.json) printJson(io, result)
+    else io.stdout.write(renderStats(result, top))
+    return 0
+  },
+}

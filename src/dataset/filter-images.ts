@@ -1,0 +1,150 @@
+// Applies a FilterPolicy to a stream of images: kept images (with their kept regions) stream on, every dropped region
+// becomes a RejectRecord with a reason code and a human detail, and regions in = kept + rejected is checked at the end
+// (ARCHITECTURE.md, corpus invariant). Segments the reader could not use (SourceImage.dropped) become rejects too.
+import { PixcapError } from '../errors.js'
+import type { ImageRecord, RegionRecord, RejectReason, RejectRecord } from '../records/index.js'
+import type { SourceImage } from '../sources/pix2cap/map-annotation.js'
+import { charLength, XDECODER_MIN_DESCRIPTION_LEN, type FilterPolicy } from './filter-policy.js'
+
+/** Counts of one filter run; `rejected` is by reason. */
+export interface FilterCounts {
+  imagesIn: number
+  imagesKept: number
+  /** Images with no region left (or none to begin with): not passed on. */
+  imagesDropped: number
+  regionsIn: number
+  regionsKept: number
+  rejectedTotal: number
+  rejected: Partial<Record<RejectReason, number>>
+}
+
+/** Options of filterImages. */
+export interface FilterImagesOptions {
+  /** Receives every reject in order (e.g. a rejects writer). Without it, rejects are kept in `rejects`. */
+  onReject?: (reject: RejectRecord) => void | Promise<void>
+}
+
+/** The filtered stream: iterate it once; `counts` is final (and the invariant checked) when iteration ends. */
+export interface FilteredImages extends AsyncIterable<ImageRecord> {
+  counts: FilterCounts
+  /** Collected rejects when no `onReject` was given. */
+  rejects: RejectRecord[]
+}
+
+/** Why a region fails the per-region rules, or null when it is kept (captions possibly reduced). */
+export function checkRegion(
+  region: RegionRecord,
+  policy: FilterPolicy,
+): { keep: RegionRecord } | { reason: RejectReason; detail: string } {
+  if (policy.dropCrowd && region.isCrowd) {
+    return { reason: 'crowd', detail: `iscrowd segment (${region.category}); crowd segments are dropped by default (--keep-crowd keeps them)` }
+  }
+  const [, , w, h] = region.bbox
+  if (region.area <= 0 || w < policy.minBoxSide || h < policy.minBoxSide) {
+    const why = region.area <= 0 ? `area ${region.area} <= 0` : `a side below --min-box-side ${policy.minBoxSide}`
+    return { reason: 'tiny_box', detail: `bbox ${JSON.stringify(region.bbox)} (w ${w}, h ${h}) has ${why}` }
+  }
+  const kept = region.captions.filter((c) => charLength(c.trim()) >= Math.max(1, policy.minCaptionChars))
+  if (kept.length === 0) {
+    const nonEmpty = region.captions.filter((c) => c.trim() !== '')
+    if (nonEmpty.length === 0) {
+      return { reason: 'empty_caption', detail: region.captions.length === 0 ? 'no caption' : `description ${JSON.stringify(region.captions.length === 1 ? region.captions[0] : region.captions)} is empty` }
+    }
+    return {
+      reason: 'short_caption',
+      detail: `every caption is shorter than --min-caption-chars ${policy.minCaptionChars}: ${nonEmpty.map((c) => `${JSON.stringify(c)} (${charLength(c.trim())})`).join(', ')}`,
+    }
+  }
+  return { keep: kept.length === region.captions.length ? region : { ...region, captions: kept } }
+}
+
+/**
+ * The X-Decoder whole-image rule: the first segment with `description == ''` or `len(description) < 3`, where len is
+ * Python's (items of a list). Records hold captions as a list, so one caption is read as the string it most often
+ * was; a one-element list in the source is therefore judged by its string (the loader would drop it: len 1 < 3).
+ */
+export function xdecoderImageRuleHit(image: ImageRecord): RegionRecord | null {
+  for (const region of image.regions) {
+    const c = region.captions
+    const pyLen = c.length === 1 ? charLength(c[0]!) : c.length
+    if ((c.length === 1 && c[0] === '') || pyLen < XDECODER_MIN_DESCRIPTION_LEN) return region
+  }
+  return null
+}
+
+function toSourceImage(item: ImageRecord | SourceImage): SourceImage {
+  return 'record' in item && 'dropped' in item ? item : { imageId: item.imageId, record: item, dropped: [] }
+}
+
+/** Filters `images` (records, or reader entries carrying dropped segments) by `policy`. */
+export function filterImages(
+  images: AsyncIterable<ImageRecord | SourceImage> | Iterable<ImageRecord | SourceImage>,
+  policy: FilterPolicy,
+  options: FilterImagesOptions = {},
+): FilteredImages {
+  const counts: FilterCounts = { imagesIn: 0, imagesKept: 0, imagesDropped: 0, regionsIn: 0, regionsKept: 0, rejectedTotal: 0, rejected: {} }
+  const rejects: RejectRecord[] = []
+  const emit = async (reject: RejectRecord): Promise<void> => {
+    counts.rejectedTotal++
+    counts.rejected[reject.reason] = (counts.rejected[reject.reason] ?? 0) + 1
+    if (options.onReject) await options.onReject(reject)
+    else rejects.push(reject)
+  }
+  const rejectRegion = (source: string, imageId: ImageRecord['imageId'], r: RegionRecord, reason: RejectReason, detail: string) =>
+    emit({ source, imageId, segmentId: r.segmentId, regionId: r.regionId, reason, detail, ...(r.origin ? { origin: r.origin } : {}) })
+
+  async function* run(): AsyncGenerator<ImageRecord> {
+    let source = 'unknown'
+    for await (const item of images) {
+      const { record, dropped, imageId } = toSourceImage(item)
+      if (record) source = record.source
+      counts.regionsIn += dropped.length + (record?.regions.length ?? 0)
+      for (const d of dropped) {
+        await emit({
+          source: record?.source ?? source,
+          imageId: d.imageId,
+          ...(d.segmentId !== undefined ? { segmentId: d.segmentId } : {}),
+          ...(d.regionId !== undefined ? { regionId: d.regionId } : {}),
+          reason: d.reason,
+          detail: d.detail,
+          origin: d.origin,
+        })
+      }
+      if (!record) continue
+      counts.imagesIn++
+      const ruleOn = policy.imageRule === 'xdecoder-all' || (policy.imageRule === 'xdecoder-train' && record.split === 'train')
+      const hit = ruleOn ? xdecoderImageRuleHit(record) : null
+      if (hit) {
+        const c = hit.captions
+        const what = c.length === 1 ? `${JSON.stringify(c[0])} (${c[0] === '' ? 'empty' : `len ${charLength(c[0]!)} < ${XDECODER_MIN_DESCRIPTION_LEN}`})` : `a list of ${c.length} captions (Python len ${c.length} < ${XDECODER_MIN_DESCRIPTION_LEN})`
+        const why = `image ${imageId} dropped by --image-rule ${policy.imageRule}: segment ${hit.segmentId} has description ${what}`
+        for (const r of record.regions) await rejectRegion(record.source, imageId, r, 'image_rule', why)
+        counts.imagesDropped++
+        continue
+      }
+      const kept: RegionRecord[] = []
+      for (const r of record.regions) {
+        const verdict = checkRegion(r, policy)
+        if ('keep' in verdict) kept.push(verdict.keep)
+        else await rejectRegion(record.source, imageId, r, verdict.reason, verdict.detail)
+      }
+      if (kept.length === 0) {
+        counts.imagesDropped++
+        continue
+      }
+      counts.imagesKept++
+      counts.regionsKept += kept.length
+      yield kept.length === record.regions.length && kept.every((r, i) => r === record.regions[i]) ? record : { ...record, regions: kept }
+    }
+    if (counts.regionsIn !== counts.regionsKept + counts.rejectedTotal) {
+      throw new PixcapError(
+        'invariant',
+        source,
+        [],
+        `regions in (${counts.regionsIn}) != regions kept (${counts.regionsKept}) + rejected (${counts.rejectedTotal}); a region was lost or counted twice`,
+      )
+    }
+  }
+
+  return { counts, rejects, [Symbol.asyncIterator]: run }
+}

@@ -1,0 +1,211 @@
+// Checks every image's panoptic PNG against its JSON entry, the way panopticapi's converters and pq_compute sanity
+// checks do (reference/pix2cap.md §3): each segments_info id selects exactly the pixels with that id, every non-VOID id
+// in the PNG is listed, and the PNG has the image's size. On top, each segment's bbox and area must equal the
+// pixel-derived ones (bbox = tight extent with w = maxX - minX + 1, area = pixel count).
+//
+// Streaming: at most `concurrency` images are in flight (decoded buffers are dropped as soon as their pass is done);
+// results come back in INPUT order. Decoding runs on sharp's libuv thread pool (both cores); the pixel pass reads the
+// raw RGB buffer once on the calling thread (segmentGeometryRgb), which measured faster than shipping buffers to a
+// worker (see bench/stages/mask-geometry.ts and the numbers in its header).
+import { access } from 'node:fs/promises'
+import sharp, { type OutputInfo } from 'sharp'
+import type { ProgressEvent } from '../cli/progress.js'
+import { toJsonPath, type JsonPath } from '../errors.js'
+import { rlesFromIds } from '../geometry/coco-rle.js'
+import type { SegmentGeometry } from '../geometry/panoptic-map.js'
+import { segmentGeometryRgb } from '../geometry/segment-geometry.js'
+import type { CocoRle, ImageId, ImageRecord } from '../records/region-record.js'
+import { rgbToIds } from './panoptic-png.js'
+import { resolveInside } from './safe-path.js'
+
+/** What can be wrong between a panoptic PNG and its JSON entry. */
+export type MaskIssueKind =
+  | 'png_missing'
+  | 'png_unreadable'
+  | 'size_mismatch'
+  | 'id_not_in_json'
+  | 'segment_not_in_png'
+  | 'bbox_mismatch'
+  | 'area_mismatch'
+
+/**
+ * One disagreement. `file` + `path` point at the JSON value that disagrees (for `png_unreadable`: the PNG itself,
+ * path []); `message` starts with the rendered path, e.g.
+ * `annotations[0].segments_info[3].bbox: JSON says [282, 207, 48, 149], mask extent is [282, 207, 49, 149]`.
+ */
+export interface MaskIssue {
+  imageId: ImageId
+  segmentId?: number
+  kind: MaskIssueKind
+  path: (string | number)[]
+  file: string
+  expected?: unknown
+  found?: unknown
+  message: string
+}
+
+/** The verdict for one image: the PNG's segments (JSON order first, then unlisted ids ascending) and the issues. */
+export interface MaskCheck {
+  imageId: ImageId
+  geometry: SegmentGeometry[]
+  /** Every PNG segment's COCO RLE, when `withRle` was asked for. */
+  rle?: Record<number, CocoRle>
+  issues: MaskIssue[]
+}
+
+/** Options of verifyMasks. */
+export interface VerifyMasksOptions {
+  /** Root that `ImageRecord.maskPath` is relative to (e.g. `<coco>/panoptic_val2017`). */
+  panopticDir: string
+  /** Images decoded at once; default 4 (the libuv pool size: decodes beyond it only queue). */
+  concurrency?: number
+  onProgress?: (e: ProgressEvent) => void
+  /** Also encode every segment as COCO RLE (one extra column-major pass). */
+  withRle?: boolean
+}
+
+/** Default number of images in flight: sharp decodes on libuv's pool, 4 threads unless UV_THREADPOOL_SIZE says otherwise. */
+export const DEFAULT_MASK_CONCURRENCY = 4
+
+/** Verifies the panoptic PNG of every image against its segments; yields one MaskCheck per image, in input order. */
+export async function* verifyMasks(
+  images: AsyncIterable<ImageRecord> | Iterable<ImageRecord>,
+  opts: VerifyMasksOptions,
+): AsyncGenerator<MaskCheck> {
+  const concurrency = Math.max(1, Math.floor(opts.concurrency ?? DEFAULT_MASK_CONCURRENCY))
+  const total = Array.isArray(images) ? images.length : undefined
+  const pending: Promise<MaskCheck>[] = []
+  let done = 0
+  const source = Symbol.asyncIterator in images ? images : toAsync(images)
+  const it = source[Symbol.asyncIterator]()
+  let exhausted = false
+  try {
+    for (;;) {
+      while (!exhausted && pending.length < concurrency) {
+        const next = await it.next()
+        if (next.done === true) exhausted = true
+        else pending.push(checkImage(next.value, opts))
+      }
+      const head = pending.shift()
+      if (head === undefined) break
+      const result = await head
+      done++
+      opts.onProgress?.({ kind: 'progress', stage: 'masks', done, ...(total === undefined ? {} : { total }) })
+      yield result
+    }
+  } finally {
+    // Consumer stopped early or a check threw: let in-flight decodes settle so no rejection goes unhandled.
+    await Promise.allSettled(pending)
+    if (!exhausted) await it.return?.()
+  }
+}
+
+async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
+  yield* items
+}
+
+async function checkImage(image: ImageRecord, opts: VerifyMasksOptions): Promise<MaskCheck> {
+  const file = image.origin?.file ?? image.source
+  const imagePath: JsonPath = image.origin?.path ?? []
+  const issues: MaskIssue[] = []
+  const issue = (i: Omit<MaskIssue, 'imageId' | 'message' | 'file' | 'path'> & { path: JsonPath; file?: string }, detail: string): void => {
+    const path = [...i.path]
+    issues.push({ imageId: image.imageId, ...i, file: i.file ?? file, path, message: path.length > 0 ? `${toJsonPath(path)}: ${detail}` : detail })
+  }
+  const result: MaskCheck = { imageId: image.imageId, geometry: [], issues }
+  if (image.maskPath === undefined) {
+    issue({ kind: 'png_missing', path: imagePath }, `image ${image.imageId} has no panoptic PNG (no file_name)`)
+    return result
+  }
+  const pngPath = resolveInside(opts.panopticDir, image.maskPath, { file, path: [...imagePath, 'file_name'] })
+
+  let pixels: { data: Buffer; info: OutputInfo }
+  try {
+    pixels = await sharp(pngPath).raw().toBuffer({ resolveWithObject: true })
+  } catch (err) {
+    const missing = await access(pngPath).then(
+      () => false,
+      () => true,
+    )
+    if (missing) {
+      issue({ kind: 'png_missing', path: [...imagePath, 'file_name'], expected: pngPath }, `panoptic PNG ${pngPath} does not exist`)
+    } else {
+      issue({ kind: 'png_unreadable', path: [], file: pngPath }, `cannot decode panoptic PNG ${pngPath}: ${(err as Error).message}`)
+    }
+    return result
+  }
+  const { data, info } = pixels
+  if (info.channels < 3) {
+    issue(
+      { kind: 'png_unreadable', path: [], file: pngPath, expected: 3, found: info.channels },
+      `panoptic PNG ${pngPath} has ${info.channels} channel(s); expected RGB (id = R + 256*G + 256^2*B)`,
+    )
+    return result
+  }
+  const sizeOk = info.width === image.width && info.height === image.height
+  if (!sizeOk) {
+    issue(
+      { kind: 'size_mismatch', path: imagePath, expected: [image.width, image.height], found: [info.width, info.height] },
+      `panoptic PNG ${pngPath} is ${info.width}x${info.height}; the image is ${image.width}x${image.height}`,
+    )
+  }
+
+  const geometry = segmentGeometryRgb(data, info.width, info.height, info.channels)
+  if (opts.withRle === true) {
+    const rles = rlesFromIds({ width: info.width, height: info.height, ids: rgbToIds(data, info.width, info.height, info.channels) })
+    result.rle = Object.fromEntries(rles)
+  }
+
+  const listed = new Set<number>()
+  for (const [index, region] of image.regions.entries()) {
+    const regionPath: JsonPath = region.origin?.path ?? [...imagePath, 'segments_info', index]
+    const regionFile = region.origin?.file ?? file
+    const segmentId = region.segmentId
+    listed.add(segmentId)
+    const g = geometry.get(segmentId)
+    if (g === undefined) {
+      issue(
+        { kind: 'segment_not_in_png', segmentId, path: [...regionPath, 'id'], file: regionFile, expected: segmentId },
+        `segment id ${segmentId} ${rgbOf(segmentId)} has no pixels in ${pngPath}`,
+      )
+      continue
+    }
+    result.geometry.push(g)
+    if (!sizeOk) continue // boxes of a PNG of the wrong size would all disagree; the size issue says it once
+    if (!sameBox(region.bbox, g.bbox)) {
+      issue(
+        { kind: 'bbox_mismatch', segmentId, path: [...regionPath, 'bbox'], file: regionFile, expected: region.bbox, found: g.bbox },
+        `JSON says ${fmtBox(region.bbox)}, mask extent is ${fmtBox(g.bbox)}`,
+      )
+    }
+    if (region.area !== g.area) {
+      issue(
+        { kind: 'area_mismatch', segmentId, path: [...regionPath, 'area'], file: regionFile, expected: region.area, found: g.area },
+        `JSON says ${region.area}, mask has ${g.area} pixels`,
+      )
+    }
+  }
+  const unlisted = [...geometry.keys()].filter((id) => !listed.has(id)).sort((a, b) => a - b)
+  for (const id of unlisted) {
+    const g = geometry.get(id) as SegmentGeometry
+    result.geometry.push(g)
+    issue(
+      { kind: 'id_not_in_json', segmentId: id, path: [...imagePath, 'segments_info'], found: g },
+      `${pngPath} has id ${id} ${rgbOf(id)} (${g.area} pixels, box ${fmtBox(g.bbox)}) that segments_info does not list`,
+    )
+  }
+  return result
+}
+
+function sameBox(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i])
+}
+
+function fmtBox(b: readonly number[]): string {
+  return `[${b.join(', ')}]`
+}
+
+/** `(RGB 220,20,60)`: what a user sees in an image viewer. */
+function rgbOf(id: number): string {
+  return `(RGB ${id & 0xff},${(id >>> 8) & 0xff},${(id >>> 16) & 0xff})`
+}
