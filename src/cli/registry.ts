@@ -2,8 +2,14 @@
 import type { Command } from './command.js'
 import { versionCommand } from './commands/version.js'
 import { statsCommand } from './commands/stats.js'
+import { convertCommand } from './commands/convert.js'
+import { mergeManifestsCommand } from './commands/merge-manifests.js'
+import { demoCommand } from './commands/demo.js'
 
 export const COMMANDS: Command[] = [
   versionCommand,
   statsCommand,
+  convertCommand,
+  mergeManifestsCommand,
+  demoCommand,
 ]

@@ -50,9 +50,14 @@ export function toArrowType(type: FieldType): DataType {
   }
 }
 
-/** The Arrow field for a declared FieldSpec (nullable only where declared). */
+/**
+ * The Arrow field for a declared FieldSpec. Always nullable in the schema: datasets keeps a metadata feature only when
+ * its arrow type equals the file's field *including nullability* (Features.from_arrow_schema, datasets 5.0.1
+ * features.py), and its own schemas are all-nullable; a non-nullable `image` column loads as a plain
+ * {bytes, path} struct instead of an Image. `nullable: false` is enforced on the rows instead (arrow-batch.ts).
+ */
 export function toArrowField(spec: FieldSpec): Field {
-  return new Field(spec.name, toArrowType(spec.type), spec.nullable === true)
+  return new Field(spec.name, toArrowType(spec.type), true)
 }
 
 /** The datasets feature for a declared FieldType. */
