@@ -180,7 +180,10 @@ function describe(v: unknown): string {
 
 /** Slow path: the first place where `value` does not match `type`, as [relative path, detail]. */
 function findMismatch(type: FieldType, value: unknown, nullable: boolean, path: JsonPath): [JsonPath, string] | null {
-  if (isNull(value)) return nullable ? null : [path, `expected ${type.kind}, got ${describe(value)} (the field is not nullable)`]
+  if (isNull(value)) {
+    if (nullable) return null
+    return [path, value === undefined ? `expected ${type.kind}, got nothing (the key is missing)` : `expected ${type.kind}, got null (the field is not nullable)`]
+  }
   switch (type.kind) {
     case 'string':
       return typeof value === 'string' ? null : [path, `expected string, got ${describe(value)}`]
