@@ -1,4 +1,6 @@
 // Every benchmark stage, in the order `npm run bench` runs them. A new stage is one file plus one line here.
 import type { BenchStage } from '../stage.js'
+import { maskGeometry } from './mask-geometry.js'
+import { pngDecode } from './png-decode.js'
 
-export const STAGES: BenchStage[] = []
+export const STAGES: BenchStage[] = [pngDecode, maskGeometry]

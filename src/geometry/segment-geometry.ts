@@ -58,26 +58,42 @@ export function segmentGeometryRgb(
   height: number,
   channels: number,
 ): Map<number, SegmentGeometry> {
-  if (data.length < width * height * channels) {
+  const rowBytes = width * channels
+  if (data.length < rowBytes * height) {
     throw new RangeError(`pixel buffer has ${data.length} bytes; expected ${width}*${height}*${channels}`)
   }
+  // A row byte-identical to the one above (a native memcmp) repeats that row's runs: each only grows its area and
+  // maxY. Panoptic masks are mostly large flat regions, so this skips most of the per-pixel work.
+  const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
   const acc = new Map<number, Extent>()
+  let rowRuns: Extent[] = []
+  let rowLens: number[] = []
   let lastId = -1
   let last: Extent | undefined
   for (let y = 0; y < height; y++) {
-    let p = y * width * channels
+    let p = y * rowBytes
+    if (y > 0 && bytes.compare(bytes, p - rowBytes, p, p, p + rowBytes) === 0) {
+      for (let k = 0; k < rowRuns.length; k++) {
+        const e = rowRuns[k] as Extent
+        e.area += rowLens[k] as number
+        e.maxY = y
+      }
+      continue
+    }
+    rowRuns = []
+    rowLens = []
     let x = 0
     while (x < width) {
-      const id = (data[p] as number) | ((data[p + 1] as number) << 8) | ((data[p + 2] as number) << 16)
+      const r = data[p] as number
+      const g = data[p + 1] as number
+      const b = data[p + 2] as number
       let end = x + 1
       p += channels
-      while (
-        end < width &&
-        ((data[p] as number) | ((data[p + 1] as number) << 8) | ((data[p + 2] as number) << 16)) === id
-      ) {
+      while (end < width && data[p] === r && data[p + 1] === g && data[p + 2] === b) {
         end++
         p += channels
       }
+      const id = r | (g << 8) | (b << 16)
       if (id !== VOID_ID) {
         if (id !== lastId) {
           last = acc.get(id)
@@ -92,6 +108,8 @@ export function segmentGeometryRgb(
         if (x < e.minX) e.minX = x
         if (end - 1 > e.maxX) e.maxX = end - 1
         e.maxY = y
+        rowRuns.push(e)
+        rowLens.push(end - x)
       }
       x = end
     }

@@ -55,6 +55,18 @@ const cases = [
     want: { 0xabcdef: { area: 3, bbox: [0, 0, 2, 2] } },
   },
   {
+    name: 'repeated rows (the RGB pass reuses the row above)',
+    rows: [
+      [1, 1, 2],
+      [1, 1, 2],
+      [0, 3, 3],
+      [0, 3, 3],
+      [0, 3, 3],
+      [1, 1, 2],
+    ],
+    want: { 1: { area: 6, bbox: [0, 0, 2, 6] }, 2: { area: 3, bbox: [2, 0, 1, 6] }, 3: { area: 6, bbox: [1, 2, 2, 3] } },
+  },
+  {
     name: 'w = maxX - minX + 1 (COCO)',
     rows: [[0, 9, 9, 9, 0]],
     want: { 9: { area: 3, bbox: [1, 0, 3, 1] } },

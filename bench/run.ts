@@ -1,0 +1,96 @@
+// `npm run bench`: builds the synthetic Pix2Cap-COCO-scale set once (bench/synth.ts), then runs every stage of
+// bench/stages/index.ts in its own child process, so that each result's peakRssMb is that process's maxRSS and no
+// stage inherits another's heap. Prints one JSON line per result on stdout; logs go to stderr.
+//
+//   tsx bench/run.ts [--only <stage>]... [--png-images N] [--keep] [--data <dir>] [--key=value ...]
+//
+// --data reuses (and keeps) an existing synthetic set; otherwise it lives in a temp dir removed at the end unless
+// --keep. Unknown --key=value flags reach the stages as ctx.options (e.g. --concurrency=4, --rle=1).
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { execa } from 'execa'
+import type { BenchContext } from './stage.js'
+import { STAGES } from './stages/index.js'
+import { makeSynthSet, synthPaths } from './synth.js'
+
+const DEFAULT_PNG_IMAGES = 1000
+const KNOWN = new Set(['only', 'png-images', 'keep', 'data', 'child'])
+
+async function main(argv: string[]): Promise<void> {
+  const { values, tokens } = parseArgs({
+    args: argv,
+    options: {
+      only: { type: 'string', multiple: true },
+      'png-images': { type: 'string' },
+      keep: { type: 'boolean' },
+      data: { type: 'string' },
+      child: { type: 'string' },
+    },
+    strict: false,
+    tokens: true,
+  })
+  const options: Record<string, string> = {}
+  for (const t of tokens) {
+    if (t.kind === 'option' && !KNOWN.has(t.name)) options[t.name] = t.value ?? 'true'
+  }
+  const pngImages = Number(values['png-images'] ?? DEFAULT_PNG_IMAGES)
+  if (!Number.isInteger(pngImages) || pngImages < 1) throw new Error(`--png-images must be a positive integer, got ${values['png-images']}`)
+
+  if (typeof values.child === 'string') {
+    await runChild(values.child, { dataDir: String(values.data), pngImages, options })
+    return
+  }
+
+  const only = (values.only ?? []).map(String)
+  const unknown = only.filter((name) => !STAGES.some((s) => s.name === name))
+  if (unknown.length > 0) throw new Error(`unknown stage(s) ${unknown.join(', ')}; stages: ${STAGES.map((s) => s.name).join(', ')}`)
+  const stages = only.length > 0 ? STAGES.filter((s) => only.includes(s.name)) : STAGES
+
+  const given = typeof values.data === 'string' ? values.data : undefined
+  const dataDir = given ?? (await mkdtemp(join(tmpdir(), 'pixcap-bench-')))
+  try {
+    if (given === undefined || !existsSync(synthPaths(dataDir).jsonPath)) {
+      const t0 = performance.now()
+      const set = await makeSynthSet({ dir: dataDir, pngImages })
+      process.stderr.write(
+        `bench: synthetic set in ${dataDir}: ${set.images} images, ${set.regions} regions, ${set.pngImages} PNGs (${Math.round(performance.now() - t0)} ms)\n`,
+      )
+    }
+    const self = fileURLToPath(import.meta.url)
+    const passOn = Object.entries(options).map(([k, v]) => `--${k}=${v}`)
+    for (const stage of stages) {
+      // node --import tsx: the child runs the same TypeScript sources without a build step.
+      const child = await execa(
+        process.execPath,
+        ['--import', 'tsx', self, '--child', stage.name, '--data', dataDir, '--png-images', String(pngImages), ...passOn],
+        { stdout: 'pipe', stderr: 'inherit', reject: false },
+      )
+      if (child.exitCode !== 0) {
+        process.stderr.write(`bench: stage ${stage.name} failed with exit code ${child.exitCode}\n`)
+        process.exitCode = 1
+      }
+      for (const line of child.stdout.split('\n')) if (line.trim() !== '') process.stdout.write(`${line}\n`)
+    }
+  } finally {
+    if (given === undefined && values.keep !== true) await rm(dataDir, { recursive: true, force: true })
+    else process.stderr.write(`bench: kept ${dataDir}\n`)
+  }
+}
+
+async function runChild(name: string, ctx: BenchContext): Promise<void> {
+  const stage = STAGES.find((s) => s.name === name)
+  if (stage === undefined) throw new Error(`unknown stage ${name}`)
+  const results = await stage.run(ctx)
+  // maxRSS is in kilobytes (process.resourceUsage): the peak of this child, i.e. of this stage alone.
+  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024)
+  for (const r of results) process.stdout.write(`${JSON.stringify({ ...r, peakRssMb })}\n`)
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+  process.exitCode = 1
+})

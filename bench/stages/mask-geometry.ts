@@ -1,0 +1,47 @@
+// mask-geometry: full verifyMasks (decode + one pixel pass + checks against the JSON) over the synthetic PNGs.
+// Measured in the same process right after a decode-only pass over the same files (warm page cache for both), so
+// ratioToDecode = wall(verifyMasks) / wall(decode only) isolates the cost of the geometry pass.
+// Target (foundation issue): >= 400 images/s on the 2-core CI machine and ratioToDecode <= 1.25.
+import { verifyMasks } from '../../src/io/verify-masks.js'
+import type { BenchContext, BenchResult, BenchStage } from '../stage.js'
+import { decodeOnly, maskInputs } from './png-decode.js'
+import { readPngSubset } from './png-records.js'
+
+export const maskGeometry: BenchStage = {
+  name: 'mask-geometry',
+  async run(ctx: BenchContext): Promise<BenchResult[]> {
+    const { files, concurrency, panopticDir, subset } = await maskInputs(ctx)
+    const records = await readPngSubset(subset)
+    const withRle = ctx.options.rle === '1' || ctx.options.rle === 'true'
+    const d0 = performance.now()
+    await decodeOnly(files, concurrency)
+    const decodeMs = performance.now() - d0
+
+    const t0 = performance.now()
+    let images = 0
+    let segments = 0
+    let issues = 0
+    for await (const check of verifyMasks(records, { panopticDir, concurrency, withRle })) {
+      images++
+      segments += check.geometry.length
+      issues += check.issues.length
+    }
+    const wallMs = performance.now() - t0
+    if (issues > 0) throw new Error(`mask-geometry: ${issues} issue(s) on synthetic data that is consistent by construction`)
+    return [
+      {
+        stage: withRle ? 'mask-geometry+rle' : 'mask-geometry',
+        items: images,
+        unit: 'images',
+        wallMs: Math.round(wallMs),
+        perSecond: Math.round((images / wallMs) * 1000),
+        peakRssMb: 0,
+        concurrency,
+        segments,
+        issues,
+        decodeWallMs: Math.round(decodeMs),
+        ratioToDecode: Number((wallMs / decodeMs).toFixed(3)),
+      },
+    ]
+  },
+}
