@@ -5,6 +5,8 @@ import { statsCommand } from './commands/stats.js'
 import { convertCommand } from './commands/convert.js'
 import { mergeManifestsCommand } from './commands/merge-manifests.js'
 import { demoCommand } from './commands/demo.js'
+import { validateCommand } from './commands/validate.js'
+import { templatesCheckCommand, templatesImportCommand } from './commands/templates.js'
 
 export const COMMANDS: Command[] = [
   versionCommand,
@@ -12,4 +14,7 @@ export const COMMANDS: Command[] = [
   convertCommand,
   mergeManifestsCommand,
   demoCommand,
+  validateCommand,
+  templatesCheckCommand,
+  templatesImportCommand,
 ]

@@ -42,16 +42,26 @@ export function checkImageCount(row: SharegptRow, where: { file: string; id: str
   }
 }
 
-/** The dataset_info.json entry of one split: the single data file LLaMA-Factory should read. */
-function dataFileOf(split: CorpusSummary['splits'][number]): string {
+/**
+ * The `file_name` of one split's dataset_info.json entry. LLaMA-Factory reads one path under its dataset_dir: a file,
+ * or a folder whose files it all loads, all of one type (hiyouga/LLaMA-Factory src/llamafactory/data/loader.py `_load_single_dataset`). So: the split's single JSONL file,
+ * else its only file, else the one folder holding its shards, if no other split has files there.
+ */
+function dataFileOf(split: CorpusSummary['splits'][number], all: CorpusSummary['splits']): string {
   const jsonl = split.files.filter((f) => f.endsWith('.jsonl'))
   if (jsonl.length === 1) return jsonl[0] as string
   if (split.files.length === 1) return split.files[0] as string
+  const dirOf = (f: string): string => (f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : '.')
+  const dirs = new Set(split.files.map(dirOf))
+  const [dir] = dirs
+  const shared = all.some((o) => o.split !== split.split && o.files.some((f) => dirOf(f) === dir))
+  if (dirs.size === 1 && dir !== undefined && dir !== '.' && !shared) return dir
   throw new PixcapError(
     'unsupported',
     'dataset_info.json',
     [split.split],
-    `split "${split.split}" has ${split.files.length} data files and no single JSONL file; LLaMA-Factory's file_name takes one file (or a folder holding only that split): also write JSONL`,
+    `split "${split.split}" has ${split.files.length} data files ${dirs.size === 1 ? `in ${dir}/, shared with other splits` : 'in several folders'}; ` +
+      "LLaMA-Factory's file_name takes one file or a folder holding only that split: also write JSONL, or write each split to its own corpus",
   )
 }
 
@@ -84,7 +94,7 @@ export const sharegpt: RowFormat<SharegptRow> = {
     const entries: Record<string, unknown> = {}
     for (const split of summary.splits) {
       entries[`${summary.name}_${split.split}`] = {
-        file_name: dataFileOf(split),
+        file_name: dataFileOf(split, summary.splits),
         formatting: 'sharegpt',
         columns: { messages: 'messages', images: 'images' },
         tags: { role_tag: 'role', content_tag: 'content', user_tag: 'user', assistant_tag: 'assistant' },

@@ -22,8 +22,9 @@ export const BEGIN_STRING = 'The <image> provides an overview of the picture.\n'
 export const BBOX_TOKEN = '<bbox>'
 /** GPT4RoI's `max_gt_per_img` (gpt4roi.md §5, §10 step 4). */
 export const GPT4ROI_MAX_REGIONS = 15
-/** GPT4RoI stretches every image to 224x224 and drops boxes with w or h <= 2 px there (gpt4roi.md §3). */
+/** GPT4RoI stretches every image to 224x224, no letterbox (gpt4roi.md §3). */
 export const GPT4ROI_IMAGE_SIDE = 224
+/** ... and drops boxes with w or h <= 2 px there (FilterAnnotationsFlickr min_gt_bbox_wh=(2,2), gpt4roi.md §3). */
 export const GPT4ROI_MIN_BOX_224 = 2
 
 /** Normalised `[x1, y1, x2, y2]` in [0, 1]. */

@@ -1,63 +1,25 @@
-// A tiny loader for the shared Pix2Cap sample, used by the instruct and formats tests until they can use the
-// reader: it maps the JSON to ImageRecords directly (join by image_id, description string | string[]).
-import { readFileSync } from 'node:fs'
-import { z } from 'zod'
+// The shared Pix2Cap sample as canonical ImageRecords, read with the project's reader (and, on request, filtered
+// with the default policy), for the instruct and formats tests.
+import { filterImages } from '../../src/dataset/filter-images.js'
+import { DEFAULT_FILTER_POLICY } from '../../src/dataset/filter-policy.js'
 import type { ImageRecord } from '../../src/records/region-record.js'
-import { PIX2CAP_SAMPLE_JSON } from './fixtures.js'
+import type { RejectRecord } from '../../src/records/reject.js'
+import { readPix2Cap } from '../../src/sources/pix2cap/read-pix2cap.js'
+import { HAS_SHARED, PIX2CAP_SAMPLE_JSON } from './fixtures.js'
 
-const Sample = z.object({
-  images: z.array(z.object({ id: z.number(), file_name: z.string(), width: z.number(), height: z.number() })),
-  annotations: z.array(
-    z.object({
-      image_id: z.number(),
-      file_name: z.string(),
-      segments_info: z.array(
-        z.object({
-          id: z.number(),
-          category_id: z.number(),
-          iscrowd: z.number(),
-          bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]),
-          area: z.number(),
-          description: z.union([z.string(), z.array(z.string())]),
-        }),
-      ),
-    }),
-  ),
-  categories: z.array(z.object({ id: z.number(), name: z.string(), isthing: z.number() })),
-})
+/** Every image of the shared sample with all its segments (no filtering); [] without the shared fixtures. */
+export async function readSampleImages(): Promise<ImageRecord[]> {
+  if (!HAS_SHARED) return []
+  const out: ImageRecord[] = []
+  for await (const im of readPix2Cap({ annotations: PIX2CAP_SAMPLE_JSON }).records()) out.push(im)
+  return out
+}
 
-/** Every image of the shared sample with all its segments (no filtering). */
-export function loadSampleImages(file = PIX2CAP_SAMPLE_JSON): ImageRecord[] {
-  const doc = Sample.parse(JSON.parse(readFileSync(file, 'utf8')))
-  const cats = new Map(doc.categories.map((c) => [c.id, c]))
-  return doc.images.map((img) => {
-    const ai = doc.annotations.findIndex((a) => a.image_id === img.id)
-    const ann = doc.annotations[ai]
-    if (ann === undefined) throw new Error(`no annotation for image ${img.id}`)
-    return {
-      source: 'pix2cap-coco',
-      split: 'val',
-      imageId: img.id,
-      imagePath: img.file_name,
-      maskPath: ann.file_name,
-      width: img.width,
-      height: img.height,
-      origin: { file: 'pix2cap_sample_val.json', path: ['annotations', ai] },
-      regions: ann.segments_info.map((s, si) => {
-        const cat = cats.get(s.category_id)
-        return {
-          regionId: `${img.id}:${s.id}`,
-          segmentId: s.id,
-          categoryId: s.category_id,
-          category: cat?.name ?? '?',
-          isThing: cat?.isthing === 1,
-          isCrowd: s.iscrowd === 1,
-          bbox: s.bbox,
-          area: s.area,
-          captions: typeof s.description === 'string' ? [s.description] : s.description,
-          origin: { file: 'pix2cap_sample_val.json', path: ['annotations', ai, 'segments_info', si] },
-        }
-      }),
-    }
-  })
+/** The sample after the default filter policy, with the filter's rejects. */
+export async function readFilteredSampleImages(): Promise<{ images: ImageRecord[]; rejects: RejectRecord[] }> {
+  if (!HAS_SHARED) return { images: [], rejects: [] }
+  const filtered = filterImages(readPix2Cap({ annotations: PIX2CAP_SAMPLE_JSON }).entries(), DEFAULT_FILTER_POLICY)
+  const images: ImageRecord[] = []
+  for await (const im of filtered) images.push(im)
+  return { images, rejects: filtered.rejects }
 }

@@ -26,6 +26,8 @@ export interface SourceImage {
   imageId: ImageId
   record: ImageRecord | null
   dropped: DroppedRegion[]
+  /** JSON path of the image's `images[]` entry, when there is one (checks of the photo point there). */
+  imageEntryPath?: JsonPath
 }
 
 /** Lookups and sinks mapAnnotation needs. */
@@ -178,5 +180,5 @@ export function mapAnnotation(value: unknown, index: number, ctx: AnnotationCont
     regions,
     origin: { file: ctx.originFile, path: annPath.slice() },
   }
-  return { imageId, record, dropped }
+  return { imageId, record, dropped, imageEntryPath: ['images', image.index] }
 }

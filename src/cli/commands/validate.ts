@@ -1,0 +1,63 @@
+import { validatePix2Cap, type ValidationReport } from '../../dataset/validate-pix2cap.js'
+import { UsageError } from '../../errors.js'
+import { intFlag, parseCommandArgs, printJson, type Command } from '../command.js'
+import { createProgressBar } from '../progress.js'
+
+const usage =
+  'pixcap validate <annotations.json> --panoptic-dir D [--images-dir D] [--categories F] [--split S] [--concurrency N] [--max-issues N (50)] [--json]'
+
+/** Renders the human report: one line per problem (file: path: detail), then a summary. */
+export function renderValidation(report: ValidationReport, maxIssues: number): string {
+  const lines: string[] = []
+  const shown = report.issues.slice(0, maxIssues)
+  for (const i of shown) lines.push(`${i.severity === 'error' ? 'error' : 'warning'} [${i.kind}] ${i.message}`)
+  if (report.issues.length > shown.length) lines.push(`... ${report.issues.length - shown.length} more (--max-issues N or --json shows all)`)
+  const c = report.counts
+  if (lines.length > 0) lines.push('')
+  lines.push(
+    `${report.file} (${report.split}): ${c.images} images, ${c.annotations} annotations, ${c.segments} segments, ${c.categories} categories; ` +
+      `${c.masksChecked} masks checked${c.imagesChecked > 0 ? `, ${c.imagesChecked} photos checked` : ''}`,
+  )
+  const kinds = Object.entries(report.issuesByKind).map(([k, n]) => `${k} ${n}`).join(', ')
+  lines.push(report.ok ? `ok: no errors${report.warnings > 0 ? `, ${report.warnings} warnings (${kinds})` : ''}` : `FAILED: ${report.errors} errors, ${report.warnings} warnings (${kinds})`)
+  return `${lines.join('\n')}\n`
+}
+
+/** `pixcap validate`: schema, join, panoptic PNG and photo checks of a Pix2Cap-COCO JSON; exit 1 on any error. */
+export const validateCommand: Command = {
+  name: 'validate',
+  summary: 'check a Pix2Cap-COCO file against its schema, its panoptic PNGs and (optionally) its photos',
+  usage,
+  async run(rawArgs, io) {
+    const { values, positionals } = parseCommandArgs({ name: 'validate', usage }, rawArgs, {
+      allowPositionals: true,
+      options: {
+        'panoptic-dir': { type: 'string' },
+        'images-dir': { type: 'string' },
+        categories: { type: 'string' },
+        split: { type: 'string' },
+        concurrency: { type: 'string' },
+        'max-issues': { type: 'string' },
+        json: { type: 'boolean' },
+      },
+    })
+    if (positionals.length !== 1) throw new UsageError(`pixcap validate: expected one annotations file, got ${positionals.length}`, usage)
+    const panopticDir = values['panoptic-dir']
+    if (panopticDir === undefined) throw new UsageError('pixcap validate: --panoptic-dir is required (the panoptic_{train,val}2017 PNG folder)', usage)
+    const maxIssues = intFlag('max-issues', values['max-issues'], 50, usage)
+    const bar = createProgressBar(io, values.json === true)
+    const report = await validatePix2Cap({
+      annotations: positionals[0]!,
+      panopticDir,
+      ...(values['images-dir'] !== undefined ? { imagesDir: values['images-dir'] } : {}),
+      ...(values.categories !== undefined ? { categories: values.categories } : {}),
+      ...(values.split !== undefined ? { split: values.split } : {}),
+      ...(values.concurrency !== undefined ? { concurrency: intFlag('concurrency', values.concurrency, 4, usage) } : {}),
+      onProgress: bar,
+    })
+    bar.finish()
+    if (values.json) printJson(io, report)
+    else io.stdout.write(renderValidation(report, maxIssues))
+    return report.ok ? 0 : 1
+  },
+}

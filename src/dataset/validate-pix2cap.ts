@@ -1,0 +1,178 @@
+// `pixcap validate` as a library function: schema + join report (the reader), panoptic PNG checks (verifyMasks, the
+// panopticapi sanity checks plus bbox/area), and with `imagesDir` the photos: present, and of the size images[] says.
+// Every problem is located by file + JSON path; nothing stops at the first one, except a file that cannot be parsed
+// at all (truncated, wrong top-level type), which ends the report with that one fatal error.
+import { basename } from 'node:path'
+import sharp, { type Metadata } from 'sharp'
+import type { ProgressSink } from '../cli/progress.js'
+import { PixcapError, toJsonPath } from '../errors.js'
+import { resolveInside } from '../io/safe-path.js'
+import { verifyMasks, type MaskIssue } from '../io/verify-masks.js'
+import type { ImageRecord } from '../records/index.js'
+import { readPix2Cap } from '../sources/pix2cap/read-pix2cap.js'
+import type { Pix2CapIssue } from '../sources/pix2cap/report.js'
+
+/** Options of validatePix2Cap. */
+export interface ValidatePix2CapOptions {
+  annotations: string
+  /** Folder of the panoptic PNGs (`annotations[].file_name` is relative to it). */
+  panopticDir: string
+  /** Folder of the photos (`images[].file_name`); without it photos are not checked. */
+  imagesDir?: string
+  categories?: string
+  split?: string
+  /** PNG decodes in flight (verifyMasks). */
+  concurrency?: number
+  onProgress?: ProgressSink
+}
+
+/** Which check found an issue. */
+export type ValidationStage = 'json' | 'join' | 'mask' | 'image'
+
+/** One problem, with the file and JSON path that locate it. */
+export interface ValidationIssue {
+  stage: ValidationStage
+  kind: string
+  severity: 'error' | 'warning'
+  file: string
+  path: (string | number)[]
+  imageId?: number | string
+  segmentId?: number
+  expected?: unknown
+  found?: unknown
+  /** `file: path: detail`. */
+  message: string
+}
+
+/** The structured result; `ok` is false when there is any error. */
+export interface ValidationReport {
+  ok: boolean
+  file: string
+  split: string
+  errors: number
+  warnings: number
+  counts: { images: number; annotations: number; categories: number; segments: number; regions: number; masksChecked: number; imagesChecked: number }
+  issuesByKind: Record<string, number>
+  issues: ValidationIssue[]
+}
+
+const JOIN_KINDS = new Set(['duplicate_image_id', 'duplicate_annotation', 'duplicate_segment_id', 'annotation_without_image', 'image_without_annotation'])
+
+/** Open photo checks at once (each reads only a file header). */
+const IMAGE_CHECKS_IN_FLIGHT = 8
+
+/** Validates a Pix2Cap-COCO JSON against its panoptic PNGs (and photos); returns every problem found. */
+export async function validatePix2Cap(options: ValidatePix2CapOptions): Promise<ValidationReport> {
+  const file = options.annotations
+  const originFile = basename(file)
+  const reader = readPix2Cap(options)
+  const issues: ValidationIssue[] = []
+  const counts = { masksChecked: 0, imagesChecked: 0 }
+  const add = (issue: Omit<ValidationIssue, 'message'> & { detail: string }): void => {
+    const { detail, ...rest } = issue
+    issues.push({ ...rest, message: `${rest.file}: ${rest.path.length > 0 ? `${toJsonPath(rest.path)}: ` : ''}${detail}` })
+  }
+  // The reader reports segments it could not use; the PNG will still hold their ids, which is not a second problem.
+  const droppedIds = new Map<string, Set<number>>()
+
+  const imageChecks: Promise<void>[] = []
+  const checkPhoto = async (record: ImageRecord, entryPath: readonly (string | number)[]): Promise<void> => {
+    const imagesDir = options.imagesDir!
+    const path = [...entryPath, 'file_name']
+    let abs: string
+    try {
+      abs = resolveInside(imagesDir, record.imagePath, { file, path })
+    } catch (err) {
+      if (!(err instanceof PixcapError)) throw err
+      add({ stage: 'image', kind: 'path_escape', severity: 'error', file, path, imageId: record.imageId, detail: err.detail })
+      return
+    }
+    counts.imagesChecked++
+    let meta: Metadata
+    try {
+      meta = await sharp(abs).metadata()
+    } catch (err) {
+      const missing = (err as Error).message.includes('missing') || (err as NodeJS.ErrnoException).code === 'ENOENT'
+      add({
+        stage: 'image', kind: missing ? 'image_missing' : 'image_unreadable', severity: 'error', file, path, imageId: record.imageId,
+        expected: abs, detail: missing ? `image ${record.imageId}: photo ${abs} does not exist` : `image ${record.imageId}: cannot read photo ${abs}: ${(err as Error).message}`,
+      })
+      return
+    }
+    if (meta.width !== record.width || meta.height !== record.height) {
+      add({
+        stage: 'image', kind: 'image_size_mismatch', severity: 'error', file, path, imageId: record.imageId,
+        expected: [record.width, record.height], found: [meta.width, meta.height],
+        detail: `image ${record.imageId}: images[] says ${record.width}x${record.height}, photo ${abs} is ${meta.width}x${meta.height}`,
+      })
+    }
+  }
+
+  async function* recordsWithSideChecks(): AsyncGenerator<ImageRecord> {
+    for await (const entry of reader.entries()) {
+      const ids = entry.dropped.flatMap((d) => (d.segmentId !== undefined ? [d.segmentId] : []))
+      if (ids.length > 0) droppedIds.set(String(entry.imageId), new Set(ids))
+      if (!entry.record) continue
+      if (options.imagesDir !== undefined) {
+        imageChecks.push(checkPhoto(entry.record, entry.imageEntryPath ?? entry.record.origin?.path ?? []))
+        if (imageChecks.length >= IMAGE_CHECKS_IN_FLIGHT) await imageChecks.shift()
+      }
+      yield entry.record
+    }
+  }
+
+  let fatal: PixcapError | null = null
+  try {
+    for await (const check of verifyMasks(recordsWithSideChecks(), {
+      panopticDir: options.panopticDir,
+      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    })) {
+      counts.masksChecked++
+      for (const m of check.issues) addMaskIssue(m)
+    }
+    await Promise.all(imageChecks)
+  } catch (err) {
+    if (!(err instanceof PixcapError)) throw err
+    await Promise.allSettled(imageChecks)
+    fatal = err
+  }
+
+  function addMaskIssue(m: MaskIssue): void {
+    if (m.kind === 'id_not_in_json' && m.segmentId !== undefined && droppedIds.get(String(m.imageId))?.has(m.segmentId)) return
+    const { message: _message, imageId, segmentId, expected, found, kind, path } = m
+    const detail = _message.startsWith(`${toJsonPath(path)}: `) ? _message.slice(toJsonPath(path).length + 2) : _message
+    add({
+      stage: 'mask', kind, severity: 'error', file: m.file === originFile ? file : m.file, path, imageId,
+      ...(segmentId !== undefined ? { segmentId } : {}), ...(expected !== undefined ? { expected } : {}), ...(found !== undefined ? { found } : {}),
+      detail: segmentId !== undefined && !detail.includes(`${segmentId}`) ? `image ${imageId}, segment ${segmentId}: ${detail}` : `image ${imageId}: ${detail}`,
+    })
+  }
+
+  const readerIssues: ValidationIssue[] = reader.report.issues.map((i: Pix2CapIssue) => ({
+    stage: JOIN_KINDS.has(i.kind) ? 'join' : 'json',
+    kind: i.kind,
+    severity: i.severity,
+    file: i.file,
+    path: i.path,
+    ...(i.imageId !== undefined ? { imageId: i.imageId } : {}),
+    ...(i.segmentId !== undefined ? { segmentId: i.segmentId } : {}),
+    message: i.message,
+  }))
+  const all = [...readerIssues, ...issues]
+  if (fatal) all.push({ stage: 'json', kind: fatal.code, severity: 'error', file: fatal.file, path: [...fatal.path], message: fatal.message })
+  const issuesByKind: Record<string, number> = {}
+  for (const i of all) issuesByKind[i.kind] = (issuesByKind[i.kind] ?? 0) + 1
+  const errors = all.filter((i) => i.severity === 'error').length
+  const c = reader.report.counts
+  return {
+    ok: errors === 0,
+    file,
+    split: reader.split,
+    errors,
+    warnings: all.length - errors,
+    counts: { images: c.images, annotations: c.annotations, categories: c.categories, segments: c.segments, regions: c.regions, ...counts },
+    issuesByKind,
+    issues: all,
+  }
+}
