@@ -16,3 +16,28 @@ export {
   type MaskIssueKind,
   type VerifyMasksOptions,
 } from './io/verify-masks.js'
+export { streamJsonObject, type JsonStreamEvent, type JsonStreamOptions, type MemberMode } from './io/json-array-stream.js'
+export { openRejectsWriter, type RejectsWriter } from './io/rejects-writer.js'
+export {
+  readPix2Cap,
+  splitFromFileName,
+  PIX2CAP_SOURCE,
+  type Pix2CapReader,
+  type ReadPix2CapOptions,
+  type SourceImage,
+  type DroppedRegion,
+  type Pix2CapIssue,
+  type Pix2CapReport,
+} from './sources/pix2cap/read-pix2cap.js'
+export * from './sources/pix2cap/raw-schema.js'
+export {
+  FilterPolicy,
+  DEFAULT_FILTER_POLICY,
+  FILTER_POLICY_FLAGS,
+  FILTER_POLICY_USAGE,
+  filterPolicyFromFlags,
+} from './dataset/filter-policy.js'
+export { filterImages, checkRegion, xdecoderImageRuleHit, type FilterCounts, type FilteredImages, type FilterImagesOptions } from './dataset/filter-images.js'
+export { createStats, addImage, mergeStats, summarizeStats, distributionOf, wordCount, type StatsAccumulator, type StatsSummary } from './dataset/stats.js'
+export { statsPix2Cap, type StatsPix2CapOptions, type StatsPix2CapResult } from './dataset/pix2cap-stats.js'
+export { validatePix2Cap, type ValidatePix2CapOptions, type ValidationIssue, type ValidationReport } from './dataset/validate-pix2cap.js'

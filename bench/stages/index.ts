@@ -2,7 +2,8 @@
 import type { BenchStage } from '../stage.js'
 import { convertStage } from './convert.js'
 import { instructStage } from './instruct.js'
+import { jsonRead } from './json-read.js'
 import { maskGeometry } from './mask-geometry.js'
 import { pngDecode } from './png-decode.js'
 
-export const STAGES: BenchStage[] = [pngDecode, maskGeometry, instructStage, convertStage]
+export const STAGES: BenchStage[] = [pngDecode, maskGeometry, jsonRead, instructStage, convertStage]

@@ -13,10 +13,13 @@ export const maskGeometry: BenchStage = {
     const { files, concurrency, panopticDir, subset } = await maskInputs(ctx)
     const records = await readPngSubset(subset)
     const withRle = ctx.options.rle === '1' || ctx.options.rle === 'true'
+    const dc = process.cpuUsage()
     const d0 = performance.now()
     await decodeOnly(files, concurrency)
     const decodeMs = performance.now() - d0
+    const decodeCpu = process.cpuUsage(dc)
 
+    const c0 = process.cpuUsage()
     const t0 = performance.now()
     let images = 0
     let segments = 0
@@ -27,6 +30,9 @@ export const maskGeometry: BenchStage = {
       issues += check.issues.length
     }
     const wallMs = performance.now() - t0
+    const cpu = process.cpuUsage(c0)
+    const cpuMs = (cpu.user + cpu.system) / 1000
+    const decodeCpuMs = (decodeCpu.user + decodeCpu.system) / 1000
     if (issues > 0) throw new Error(`mask-geometry: ${issues} issue(s) on synthetic data that is consistent by construction`)
     return [
       {
@@ -41,6 +47,11 @@ export const maskGeometry: BenchStage = {
         issues,
         decodeWallMs: Math.round(decodeMs),
         ratioToDecode: Number((wallMs / decodeMs).toFixed(3)),
+        // The same ratio in CPU time of all threads: what the geometry pass costs on top of decoding, even when other
+        // processes steal the cores.
+        cpuMs: Math.round(cpuMs),
+        decodeCpuMs: Math.round(decodeCpuMs),
+        cpuRatioToDecode: Number((cpuMs / decodeCpuMs).toFixed(3)),
       },
     ]
   },

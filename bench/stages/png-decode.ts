@@ -33,9 +33,11 @@ export const pngDecode: BenchStage = {
   name: 'png-decode',
   async run(ctx: BenchContext): Promise<BenchResult[]> {
     const { files, concurrency } = await maskInputs(ctx)
+    const c0 = process.cpuUsage()
     const t0 = performance.now()
     const bytes = await decodeOnly(files, concurrency)
     const wallMs = performance.now() - t0
+    const cpu = process.cpuUsage(c0)
     return [
       {
         stage: 'png-decode',
@@ -46,6 +48,8 @@ export const pngDecode: BenchStage = {
         peakRssMb: 0, // filled in by bench/run.ts from the child's maxRSS
         concurrency,
         decodedMb: Math.round(bytes / 2 ** 20),
+        // CPU time of all threads (libuv decode threads included): steadier than wall time on a shared machine.
+        cpuMs: Math.round((cpu.user + cpu.system) / 1000),
       },
     ]
   },

@@ -146,5 +146,15 @@ export function filterImages(
     }
   }
 
-  return { counts, rejects, [Symbol.asyncIterator]: run }
+  let started = false
+  return {
+    counts,
+    rejects,
+    [Symbol.asyncIterator]() {
+      // Counts accumulate over one pass; a second pass over a spent input would corrupt them.
+      if (started) throw new Error('filterImages: the result can be iterated only once')
+      started = true
+      return run()
+    },
+  }
 }

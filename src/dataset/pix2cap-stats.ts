@@ -1,34 +1,51 @@
-// `pixcap stats` as a library function: stream a Pix2Cap-COCO JSON through the stats accumulator.
+// `pixcap stats` as a library function: stream a Pix2Cap-COCO JSON through the stats accumulator, and through the
+// filter policy to show what it would keep and reject.
 import type { ProgressSink } from '../cli/progress.js'
-import { readPix2Cap } from '../sources/pix2cap/read-pix2cap.js'
-import { addImage, createStats, summarizeStats, type StatsSummary } from './stats.js'
+import { readPix2Cap, type SourceImage } from '../sources/pix2cap/read-pix2cap.js'
+import { filterImages, type FilterCounts } from './filter-images.js'
+import { DEFAULT_FILTER_POLICY, type FilterPolicy } from './filter-policy.js'
+import { addImage, createStats, summarizeStats, type StatsAccumulator, type StatsSummary } from './stats.js'
 
 /** Options of statsPix2Cap. */
 export interface StatsPix2CapOptions {
   annotations: string
   categories?: string
   split?: string
+  /** Policy whose effect is reported; default DEFAULT_FILTER_POLICY. */
+  policy?: FilterPolicy
   onProgress?: ProgressSink
 }
 
-/** Result of statsPix2Cap: the summary plus what the reader could not use (those segments are not in the stats). */
+/** Result of statsPix2Cap: stats of every readable segment (before filtering), the reader's losses, the policy's effect. */
 export interface StatsPix2CapResult {
   file: string
   split: string
   stats: StatsSummary
   reader: { errors: number; warnings: number; segments: number; droppedSegments: number }
+  filter: { policy: FilterPolicy; counts: FilterCounts }
 }
 
-/** Computes statistics of a Pix2Cap-COCO JSON (every valid segment, before any filter policy). */
+async function* counted(entries: AsyncIterable<SourceImage>, acc: StatsAccumulator): AsyncGenerator<SourceImage> {
+  for await (const entry of entries) {
+    if (entry.record) addImage(acc, entry.record)
+    yield entry
+  }
+}
+
+/** Computes statistics of a Pix2Cap-COCO JSON (every valid segment, before any filter policy) in one streaming pass. */
 export async function statsPix2Cap(options: StatsPix2CapOptions): Promise<StatsPix2CapResult> {
   const reader = readPix2Cap(options)
   const acc = createStats()
-  for await (const record of reader.records()) addImage(acc, record)
+  const policy = options.policy ?? DEFAULT_FILTER_POLICY
+  // Rejects are only counted here: a sink that drops them keeps memory flat.
+  const filtered = filterImages(counted(reader.entries(), acc), policy, { onReject: () => {} })
+  for await (const _ of filtered) void _
   const r = reader.report
   return {
     file: options.annotations,
     split: reader.split,
     stats: summarizeStats(acc),
     reader: { errors: r.errors, warnings: r.warnings, segments: r.counts.segments, droppedSegments: r.counts.droppedSegments },
+    filter: { policy, counts: filtered.counts },
   }
 }

@@ -65,6 +65,10 @@ export function segmentGeometryRgb(
   // A row byte-identical to the one above (a native memcmp) repeats that row's runs: each only grows its area and
   // maxY. Panoptic masks are mostly large flat regions, so this skips most of the per-pixel work.
   const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+  const words =
+    channels === 3 && LITTLE_ENDIAN && data.byteOffset % 4 === 0
+      ? new Uint32Array(data.buffer, data.byteOffset, data.byteLength >>> 2)
+      : undefined
   const acc = new Map<number, Extent>()
   let rowRuns: Extent[] = []
   let rowLens: number[] = []
@@ -82,17 +86,34 @@ export function segmentGeometryRgb(
     }
     rowRuns = []
     rowLens = []
+    const rowEnd = p + rowBytes
     let x = 0
     while (x < width) {
       const r = data[p] as number
       const g = data[p + 1] as number
       const b = data[p + 2] as number
-      let end = x + 1
+      const start = p
       p += channels
-      while (end < width && data[p] === r && data[p + 1] === g && data[p + 2] === b) {
-        end++
-        p += channels
+      if (words !== undefined && p < rowEnd) {
+        // RGB runs repeat with a 3-byte period, so 32-bit words inside a run cycle through three values; compare
+        // whole words (4/3 pixel each) from the first word that starts inside the run, then finish per pixel.
+        // Word k starts at byte 4k, whose channel is (4k - start) mod 3.
+        let k = p >>> 2
+        let c = (4 * k - start) % 3
+        const w0 = (r | (g << 8) | (b << 16) | (r << 24)) >>> 0
+        const w1 = (g | (b << 8) | (r << 16) | (g << 24)) >>> 0
+        const w2 = (b | (r << 8) | (g << 16) | (b << 24)) >>> 0
+        const wordEnd = rowEnd >>> 2 // words [k, wordEnd) lie inside the row
+        while (k < wordEnd && words[k] === (c === 0 ? w0 : c === 1 ? w1 : w2)) {
+          k++
+          c = c === 2 ? 0 : c + 1
+        }
+        // Every pixel wholly below byte 4k is verified.
+        const verified = 4 * k > p ? 4 * k : p
+        p = start + 3 * Math.floor((verified - start) / 3)
       }
+      while (p < rowEnd && data[p] === r && data[p + 1] === g && data[p + 2] === b) p += channels
+      const end = x + (p - start) / channels
       const id = r | (g << 8) | (b << 16)
       if (id !== VOID_ID) {
         if (id !== lastId) {
@@ -116,6 +137,8 @@ export function segmentGeometryRgb(
   }
   return toGeometry(acc)
 }
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
 
 function toGeometry(acc: Map<number, Extent>): Map<number, SegmentGeometry> {
   const out = new Map<number, SegmentGeometry>()

@@ -89,6 +89,9 @@ export async function* streamJsonObject(file: string, options: JsonStreamOptions
   let primitive = false
   let afterState = AFTER_VALUE
   let firstMember = true
+  // Inside a skipped or whole-parsed array, the index of the element being scanned (for truncation messages).
+  let innerIndex = 0
+  let topIsArray = false
   const events: JsonStreamEvent[] = []
 
   const pathNow = (): JsonPath => (target === 'element' ? [key, index] : target === 'value' ? [key] : [])
@@ -135,6 +138,8 @@ export async function* streamJsonObject(file: string, options: JsonStreamOptions
     escaped = false
     primitive = false
     afterState = what === 'element' ? AFTER_ELEM : AFTER_VALUE
+    innerIndex = 0
+    topIsArray = b === 0x5b
     if (b === QUOTE) inString = true
     else if (b === 0x7b || b === 0x5b) depth = 1
     else primitive = true
@@ -156,7 +161,6 @@ export async function* streamJsonObject(file: string, options: JsonStreamOptions
         const b = chunk[i]!
         if (state === IN_VALUE) {
           if (inString) {
-            // Fast path: jump to the next quote or backslash.
             if (escaped) {
               escaped = false
               i++
@@ -178,11 +182,14 @@ export async function* streamJsonObject(file: string, options: JsonStreamOptions
               i++
               continue
             }
-            const q = chunk.indexOf(QUOTE, i + 1)
-            const bs = chunk.indexOf(BACKSLASH, i + 1)
-            let next = q === -1 ? n : q
-            if (bs !== -1 && bs < next) next = bs
-            i = next
+            // Plain string bytes: skip ahead to the next quote or backslash (a tight loop; two indexOf calls
+            // would each scan to the end of the chunk when one of the bytes is absent).
+            i++
+            while (i < n) {
+              const c = chunk[i]!
+              if (c === QUOTE || c === BACKSLASH) break
+              i++
+            }
             continue
           }
           if (primitive) {
@@ -195,7 +202,9 @@ export async function* streamJsonObject(file: string, options: JsonStreamOptions
             continue
           }
           if (b === QUOTE) inString = true
-          else if (b === 0x7b || b === 0x5b) depth++
+          else if (b === 0x2c) {
+            if (depth === 1) innerIndex++
+          } else if (b === 0x7b || b === 0x5b) depth++
           else if (b === 0x7d || b === 0x5d) {
             depth--
             if (depth === 0) {
@@ -299,7 +308,7 @@ export async function* streamJsonObject(file: string, options: JsonStreamOptions
   }
   if (state !== DONE) {
     const path: JsonPath =
-      state === IN_VALUE ? pathNow() : state === ELEM_OR_END ? [key, index] : state === START || firstMember ? [] : [key]
+      state === IN_VALUE ? (target === 'value' && topIsArray && depth > 0 ? [key, innerIndex] : pathNow()) : state === ELEM_OR_END ? [key, index] : state === START || firstMember ? [] : [key]
     fail(path, `unexpected end of file at byte ${offset}${state === START ? ' (the file is empty)' : ' (the file is truncated)'}`)
   }
 }

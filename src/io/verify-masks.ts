@@ -3,8 +3,9 @@
 // in the PNG is listed, and the PNG has the image's size. On top, each segment's bbox and area must equal the
 // pixel-derived ones (bbox = tight extent with w = maxX - minX + 1, area = pixel count).
 //
-// Streaming: at most `concurrency` images are in flight (decoded buffers are dropped as soon as their pass is done);
-// results come back in INPUT order. Decoding runs on sharp's libuv thread pool (both cores); the pixel pass reads the
+// Streaming: at most `concurrency` PNGs are being decoded at once and at most 4x that many images are pulled from the
+// input ahead of the consumer (decoded buffers are dropped as soon as their pass is done, so a waiting result is only
+// its geometry); results come back in INPUT order. Decoding runs on sharp's libuv thread pool (both cores); the pixel pass reads the
 // raw RGB buffer once on the calling thread (segmentGeometryRgb), which measured faster than shipping buffers to a
 // worker (see bench/stages/mask-geometry.ts and the numbers in its header).
 import { access } from 'node:fs/promises'
@@ -73,6 +74,10 @@ export async function* verifyMasks(
   opts: VerifyMasksOptions,
 ): AsyncGenerator<MaskCheck> {
   const concurrency = Math.max(1, Math.floor(opts.concurrency ?? DEFAULT_MASK_CONCURRENCY))
+  // Decodes are limited to `concurrency`; finished results (geometry only, pixels already dropped) may wait a little
+  // for a slower image ahead of them, so that one slow PNG does not stall the other decode slots.
+  const window = concurrency * REORDER_FACTOR
+  const slots = createSlots(concurrency)
   const total = Array.isArray(images) ? images.length : undefined
   const pending: Promise<MaskCheck>[] = []
   let done = 0
@@ -81,10 +86,10 @@ export async function* verifyMasks(
   let exhausted = false
   try {
     for (;;) {
-      while (!exhausted && pending.length < concurrency) {
+      while (!exhausted && pending.length < window) {
         const next = await it.next()
         if (next.done === true) exhausted = true
-        else pending.push(checkImage(next.value, opts))
+        else pending.push(slots.run(() => checkImage(next.value, opts)))
       }
       const head = pending.shift()
       if (head === undefined) break
@@ -97,6 +102,27 @@ export async function* verifyMasks(
     // Consumer stopped early or a check threw: let in-flight decodes settle so no rejection goes unhandled.
     await Promise.allSettled(pending)
     if (!exhausted) await it.return?.()
+  }
+}
+
+/** Images pulled ahead of the one being yielded, per decode slot. */
+const REORDER_FACTOR = 4
+
+/** A counting semaphore: `run` starts `task` once fewer than `n` are running. */
+function createSlots(n: number): { run<T>(task: () => Promise<T>): Promise<T> } {
+  let active = 0
+  const waiting: (() => void)[] = []
+  return {
+    async run<T>(task: () => Promise<T>): Promise<T> {
+      if (active >= n) await new Promise<void>((resolve) => waiting.push(resolve))
+      active++
+      try {
+        return await task()
+      } finally {
+        active--
+        waiting.shift()?.()
+      }
+    },
   }
 }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { segmentGeometry, segmentGeometryRgb } from '../../src/geometry/segment-geometry.js'
+import { createRng } from '../../src/util/rng.js'
 import type { PanopticMap } from '../../src/geometry/panoptic-map.js'
 import { decodePanopticPng } from '../../src/io/panoptic-png.js'
 import { HAS_SHARED, PANOPTIC_SAMPLE_DIR, PIX2CAP_SAMPLE_JSON } from '../helpers/fixtures.js'
@@ -80,6 +81,34 @@ describe('segmentGeometry', () => {
     expect(got).toEqual(want)
     for (const channels of [3, 4] as const) {
       expect(segmentGeometryRgb(rgbOf(map, channels), map.width, map.height, channels)).toEqual(segmentGeometry(map))
+    }
+  })
+
+  // Random maps with runs of random length (ids whose bytes repeat, like 0x070707, stress the word comparison of the
+  // RGB pass), odd widths, repeated rows, and buffers at an unaligned offset (the byte-by-byte fallback).
+  it.each([1, 2, 3, 5, 7, 64, 97])('RGB pass equals the id pass on random maps of width %i', (width) => {
+    const rng = createRng(width)
+    const palette = [0, 1, 0x070707, 0x070708, 0x080707, 0xffffff, 0x00ff00, 123456, 0x010000]
+    for (let trial = 0; trial < 20; trial++) {
+      const height = 1 + rng.int(12)
+      const ids = new Uint32Array(width * height)
+      let i = 0
+      while (i < ids.length) {
+        const id = palette[rng.int(palette.length)] as number
+        const len = 1 + rng.int(trial % 2 === 0 ? 4 : 40)
+        ids.fill(id, i, Math.min(ids.length, i + len))
+        i += len
+      }
+      for (let y = 1; y < height; y++) if (rng.int(3) === 0) ids.copyWithin(y * width, (y - 1) * width, y * width)
+      const map = { width, height, ids }
+      const want = segmentGeometry(map)
+      for (const channels of [3, 4] as const) {
+        const rgb = rgbOf(map, channels)
+        expect(segmentGeometryRgb(rgb, width, height, channels)).toEqual(want)
+        const shifted = new Uint8Array(rgb.length + 1)
+        shifted.set(rgb, 1)
+        expect(segmentGeometryRgb(shifted.subarray(1), width, height, channels)).toEqual(want)
+      }
     }
   })
 

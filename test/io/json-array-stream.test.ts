@@ -88,6 +88,11 @@ describe('streamJsonObject', () => {
     await expect(collect(c, arrays)).rejects.toThrow('x.json: unexpected end of file at byte 0 (the file is empty)')
   })
 
+  it('names the element index when a skipped array is truncated', async () => {
+    const file = await write('t4.json', '{"a": [1, {"x": [2, 3]}, "s,"')
+    await expect(collect(file, () => 'skip', 3)).rejects.toThrow('x.json: a[2]: unexpected end of file at byte 29 (the file is truncated)')
+  })
+
   it('names the element of a malformed value with its byte offset', async () => {
     const file = await write('bad.json', '{"a": [{"x": 1}, {"x": 1,}, 3]}')
     await expect(collect(file, arrays, 4)).rejects.toThrow(/^x\.json: a\[1\]: invalid JSON in the value starting at byte 17: /)

@@ -5,11 +5,11 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import type { ProgressEvent } from '../../src/cli/progress.js'
-import { rleFromIds } from '../../src/geometry/coco-rle.js'
+import { rleArea, rleFromIds } from '../../src/geometry/coco-rle.js'
 import { decodePanopticPng, encodePanopticPng } from '../../src/io/panoptic-png.js'
 import { verifyMasks, type MaskCheck } from '../../src/io/verify-masks.js'
 import { regionIdOf, type ImageRecord } from '../../src/records/region-record.js'
-import { COCO_SAMPLE_DIR, HAS_SHARED, PANOPTIC_SAMPLE_DIR, PIX2CAP_SAMPLE_JSON } from '../helpers/fixtures.js'
+import { BUNDLED_SAMPLE_DIR, COCO_SAMPLE_DIR, HAS_SHARED, PANOPTIC_SAMPLE_DIR, PIX2CAP_SAMPLE_JSON } from '../helpers/fixtures.js'
 
 const Box = z.tuple([z.number(), z.number(), z.number(), z.number()])
 const Sample = z.object({
@@ -27,8 +27,10 @@ const Sample = z.object({
 
 /** The fixture as canonical records (a minimal mapping here; the real reader lives in src/sources). */
 function fixtureRecords(): ImageRecord[] {
-  const file = 'pix2cap_sample_val.json'
-  const raw = Sample.parse(JSON.parse(readFileSync(PIX2CAP_SAMPLE_JSON, 'utf8')))
+  return toRecords(Sample.parse(JSON.parse(readFileSync(PIX2CAP_SAMPLE_JSON, 'utf8'))), 'pix2cap_sample_val.json')
+}
+
+function toRecords(raw: z.infer<typeof Sample>, file: string): ImageRecord[] {
   return raw.annotations.map((ann, a) => {
     const img = raw.images.find((i) => i.id === ann.image_id)!
     return {
@@ -192,8 +194,24 @@ describe.skipIf(!HAS_SHARED)('verifyMasks on the panopticapi sample', () => {
   })
 })
 
+describe('verifyMasks on the bundled sample', () => {
+  it('finds no issue in any of its 12 images (its bbox/area come from the pixels)', async () => {
+    const file = join(BUNDLED_SAMPLE_DIR, 'pix2cap_sample_train.json')
+    const raw = Sample.parse(JSON.parse(readFileSync(file, 'utf8')))
+    const records = toRecords(raw, file)
+    const checks = await collect(verifyMasks(records, { panopticDir: join(BUNDLED_SAMPLE_DIR, 'panoptic'), withRle: true }))
+    expect(checks.map((c) => c.imageId)).toEqual(raw.images.map((i) => i.id))
+    expect(checks.flatMap((c) => c.issues)).toEqual([])
+    expect(checks.reduce((n, c) => n + c.geometry.length, 0)).toBe(73)
+    // Every segment's RLE decodes to its JSON area.
+    for (const [k, c] of checks.entries()) {
+      for (const region of records[k]!.regions) expect(rleArea(c.rle![region.segmentId]!)).toBe(region.area)
+    }
+  })
+})
+
 describe('verifyMasks streaming', () => {
-  it('keeps at most `concurrency` images in flight and stops pulling when the consumer stops', async () => {
+  it('pulls a bounded number of images ahead and stops pulling when the consumer stops', async () => {
     let pulled = 0
     function* many(): Generator<ImageRecord> {
       for (let i = 0; i < 100; i++) {
@@ -206,8 +224,8 @@ describe('verifyMasks streaming', () => {
       seen.push(c)
       if (seen.length === 2) break
     }
-    // Without a maskPath each image is a png_missing issue; 2 consumed + at most 3 in flight were pulled.
+    // Without a maskPath each image is a png_missing issue; 2 consumed + at most 4 * 3 pulled ahead.
     expect(seen[0]!.issues[0]!.kind).toBe('png_missing')
-    expect(pulled).toBeLessThanOrEqual(5)
+    expect(pulled).toBeLessThanOrEqual(2 + 12)
   })
 })

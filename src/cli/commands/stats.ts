@@ -1,10 +1,11 @@
+import { FILTER_POLICY_FLAGS, FILTER_POLICY_USAGE, filterPolicyFromFlags } from '../../dataset/filter-policy.js'
 import { statsPix2Cap, type StatsPix2CapResult } from '../../dataset/pix2cap-stats.js'
 import type { Distribution } from '../../dataset/stats.js'
 import { UsageError } from '../../errors.js'
 import { parseCommandArgs, printJson, type Command } from '../command.js'
 import { createProgressBar } from '../progress.js'
 
-const usage = 'pixcap stats <annotations.json> [--categories F] [--split S] [--top N (20)] [--json]'
+const usage = `pixcap stats <annotations.json> [--categories F] [--split S] [--top N (20)] [--json]\n  filter policy (what it would keep): ${FILTER_POLICY_USAGE}`
 
 const fmt = (n: number): string => (Number.isInteger(n) ? n.toLocaleString('en-US') : n.toFixed(2))
 const dist = (d: Distribution): string =>
@@ -27,6 +28,14 @@ export function renderStats(result: StatsPix2CapResult, top: number): string {
   if (result.reader.droppedSegments > 0 || result.reader.errors > 0) {
     rows.push(['unreadable segments', `${fmt(result.reader.droppedSegments)} not counted above (${fmt(result.reader.errors)} errors; run pixcap validate)`])
   }
+  const f = result.filter
+  const reasons = Object.entries(f.counts.rejected).map(([k, n]) => `${k} ${fmt(n)}`).join(', ')
+  const p = f.policy
+  rows.push([
+    'filter policy',
+    `keeps ${fmt(f.counts.regionsKept)} of ${fmt(f.counts.regionsIn)} regions in ${fmt(f.counts.imagesKept)} images; rejects ${fmt(f.counts.rejectedTotal)}${reasons ? ` (${reasons})` : ''}`,
+  ])
+  rows.push(['', `dropCrowd ${p.dropCrowd}, minCaptionChars ${p.minCaptionChars}, minBoxSide ${p.minBoxSide}, imageRule ${p.imageRule}`])
   const w = Math.max(...rows.map(([k]) => k.length))
   const lines = rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`)
   const cats = s.byCategory.slice(0, top)
@@ -47,13 +56,15 @@ export const statsCommand: Command = {
   async run(rawArgs, io) {
     const { values, positionals } = parseCommandArgs({ name: 'stats', usage }, rawArgs, {
       allowPositionals: true,
-      options: { categories: { type: 'string' }, split: { type: 'string' }, top: { type: 'string' }, json: { type: 'boolean' } },
+      options: { categories: { type: 'string' }, split: { type: 'string' }, top: { type: 'string' }, json: { type: 'boolean' }, ...FILTER_POLICY_FLAGS },
     })
     if (positionals.length !== 1) throw new UsageError(`pixcap stats: expected one annotations file, got ${positionals.length}`, usage)
     const top = values.top === undefined ? 20 : Number(values.top)
     if (!Number.isInteger(top) || top < 0) throw new UsageError(`--top expects a non-negative integer, got "${values.top}"`, usage)
+    const policy = filterPolicyFromFlags(values)
     const bar = createProgressBar(io, values.json === true)
     const result = await statsPix2Cap({
+      policy,
       annotations: positionals[0]!,
       ...(values.categories !== undefined ? { categories: values.categories } : {}),
       ...(values.split !== undefined ? { split: values.split } : {}),

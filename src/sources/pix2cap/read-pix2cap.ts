@@ -80,7 +80,6 @@ async function* readEntries(options: ReadPix2CapOptions, report: Pix2CapReport):
   const external = options.categories !== undefined
   if (options.categories !== undefined) await loadCategoriesFile(options.categories, categories, report)
   const annotated = new Map<number, number>() // image id -> index of its first annotation
-  const seen = { images: false, categories: external, annotations: false }
   let annotationsDone = false
   let bytesBefore = 0
 
@@ -134,7 +133,6 @@ async function* readEntries(options: ReadPix2CapOptions, report: Pix2CapReport):
 
   const pass = async function* (mode: (key: string) => MemberMode): AsyncGenerator<SourceImage> {
     report.passes++
-    const first = report.passes === 1
     for await (const event of streamJsonObject(file, {
       mode,
       chunkSize: options.chunkSize,
@@ -148,23 +146,22 @@ async function* readEntries(options: ReadPix2CapOptions, report: Pix2CapReport):
           const entry = onAnnotation(event.value, event.index)
           if (entry) yield entry
         }
-      } else if (event.kind === 'array_end') {
-        if (event.key === 'images') seen.images = true
-        else if (event.key === 'categories') seen.categories = true
-        else if (event.key === 'annotations') annotationsDone = true
-      } else if (first && event.kind === 'skipped' && event.key === 'annotations') {
-        seen.annotations = true
+      } else if (event.kind === 'array_end' && event.key === 'annotations') {
+        annotationsDone = true
       }
     }
     bytesBefore = report.bytesRead
   }
 
   // Pass 1: images and categories; annotations too when both came before them.
+  // The scanner is sequential: when a key is reached, every earlier member has been fully scanned (its elements are
+  // handled before any later event), so "seen before this key" is what decides whether annotations can stream now.
   const modeOne = (key: string): MemberMode => {
+    const before = (k: string) => report.topLevelKeys.includes(k)
     report.topLevelKeys.push(key)
     if (key === 'images') return 'elements'
     if (key === 'categories') return external ? 'skip' : 'elements'
-    if (key === 'annotations') return seen.images && seen.categories ? 'elements' : 'skip'
+    if (key === 'annotations') return before('images') && (external || before('categories')) ? 'elements' : 'skip'
     return 'skip'
   }
   yield* pass(modeOne)
