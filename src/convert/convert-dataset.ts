@@ -24,6 +24,7 @@ import { writeFileAtomic } from '../util/atomic-write.js'
 import { sha256, sha256File } from '../util/sha256.js'
 import { embeddedImageFields, embedImages } from './embed-images.js'
 import { pixcapVersion } from './pixcap-version.js'
+import { withMaskChecks, type MaskRejectCounts } from './mask-rejects.js'
 import { selectShard } from './select-shard.js'
 
 /** Options of {@link convertDataset}. */
@@ -46,6 +47,8 @@ export interface ConvertOptions {
   /** This run is job `index` of `count`. */
   shard?: { index: number; count: number }
   embedImages?: boolean
+  /** Check each image's panoptic PNG (needs panopticDir); disagreeing regions become rejects. */
+  verifyMasks?: boolean
   filterPolicy?: FilterPolicy
   formatOptions?: Record<string, unknown>
   limits?: Partial<ShardLimits>
@@ -79,6 +82,7 @@ function checkOptions(o: ConvertOptions, format: TargetFormat): void {
     if (!Number.isInteger(index) || index < 0 || index >= count) throw new UsageError(`--shard-index must be in 0..${count - 1}, got ${index}`)
     if (format.kind === 'document') throw new UsageError(`--shard-index/--num-shards split row formats only; ${format.name} writes one JSON document per split`)
   }
+  if (o.verifyMasks && !o.panopticDir) throw new UsageError('--verify-masks needs --panoptic-dir')
   if (o.embedImages && !o.imagesDir) throw new UsageError('--embed-images needs --images-dir')
   if (o.maxRegions !== undefined && (!Number.isInteger(o.maxRegions) || o.maxRegions < 1)) throw new UsageError(`--max-regions must be a positive integer, got ${o.maxRegions}`)
 }
@@ -101,6 +105,8 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
   const rejects = await openRejectsWriter(join(o.outDir, 'rejects.jsonl'))
   const onReject = (r: RejectRecord) => rejects.write(r)
   const filtered = filterImages(selectShard(reader.entries(), o.shard), policy, { onReject })
+  const maskCounts: MaskRejectCounts = { regions: 0, images: 0 }
+  const checked = o.verifyMasks ? withMaskChecks(filtered, o.panopticDir!, onReject, maskCounts) : filtered
   let imagesDone = 0
   let regionsInSamples = 0
   let samples = 0
@@ -117,7 +123,7 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
       const fields = o.embedImages ? embeddedImageFields(format.fields, format.name) : format.fields
       const sink = await openCorpusSink({ outDir: o.outDir, split, fields, formats, embedImages: o.embedImages === true, ...(o.limits ? { limits: o.limits } : {}), ...(o.shard ? { job: o.shard } : {}) })
       cleanups.push(() => sink.abort())
-      for await (const image of filtered) {
+      for await (const image of checked) {
         const result = format.fromImage(image, ctx)
         regionsInSamples += image.regions.length - result.rejects.length
         for (const r of result.rejects) await onReject(r)
@@ -138,7 +144,7 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
       }
     } else {
       const counted = (async function* (): AsyncGenerator<ImageRecord> {
-        for await (const image of filtered) {
+        for await (const image of checked) {
           imagesDone++
           yield image
         }
@@ -161,8 +167,8 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
 
   const fc = filtered.counts
   const counts: ManifestCounts = {
-    images: { in: fc.imagesIn, kept: fc.imagesKept, dropped: fc.imagesDropped },
-    regions: { in: fc.regionsIn, kept: fc.regionsKept, inSamples: regionsInSamples, rejected: rejects.counts.total },
+    images: { in: fc.imagesIn, kept: fc.imagesKept - maskCounts.images, dropped: fc.imagesDropped + maskCounts.images },
+    regions: { in: fc.regionsIn, kept: fc.regionsKept - maskCounts.regions, inSamples: regionsInSamples, rejected: rejects.counts.total },
     rejectedByReason: { ...rejects.counts.byReason },
     samples,
   }
@@ -181,6 +187,7 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
       maxRegions: ctx.maxRegions,
       formats,
       embedImages: o.embedImages === true,
+      verifyMasks: o.verifyMasks === true,
       panopticDir: o.panopticDir ?? null,
       imagesDir: o.imagesDir ?? null,
       limits: o.limits ?? {},

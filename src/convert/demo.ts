@@ -31,6 +31,7 @@ export async function runDemo(o: DemoOptions, onEvent?: (e: ConvertEvent) => voi
       outDir: o.outDir,
       seed: 0,
       formats: ['parquet', 'arrow', 'jsonl'],
+      verifyMasks: true,
     },
     onEvent,
   )

@@ -35,7 +35,7 @@ describe('pixcap demo', () => {
     expect(rows).toHaveLength(c.samples)
     const out = io.out()
     expect(out).toContain(`images    12 in, ${c.images.kept} kept`)
-    expect(out).toContain(`regions   73 in, ${c.regions.kept} kept by the filter, ${c.regions.inSamples} in samples, ${c.regions.rejected} rejected (`)
+    expect(out).toContain(`regions   73 in, ${c.regions.kept} kept, ${c.regions.inSamples} in samples, ${c.regions.rejected} rejected (`)
     expect(out).toMatch(/data\/train-00000-of-00001\.parquet +\d+ rows/)
   })
 

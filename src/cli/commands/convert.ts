@@ -8,7 +8,7 @@ import { intFlag, parseCommandArgs, printJson, type CliIo, type Command } from '
 import { createProgressBar } from '../progress.js'
 
 const usage =
-  `pixcap convert <annotations.json> --to ${Object.keys(FORMATS).join('|')} --out DIR [--panoptic-dir D] [--images-dir D] ` +
+  `pixcap convert <annotations.json> --to ${Object.keys(FORMATS).join('|')} --out DIR [--panoptic-dir D [--verify-masks]] [--images-dir D] ` +
   `[--seed N (0)] [--max-regions N (15)] [--templates FILE] [--format parquet,arrow,jsonl (parquet)] [--split S] ` +
   `[--shard-index i --num-shards n] [--embed-images] ${FILTER_POLICY_USAGE} [--json]`
 
@@ -29,6 +29,7 @@ export function parseConvertArgs(rawArgs: string[], cwd: string): ConvertOptions
       'shard-index': { type: 'string' },
       'num-shards': { type: 'string' },
       'embed-images': { type: 'boolean' },
+      'verify-masks': { type: 'boolean' },
       json: { type: 'boolean' },
       ...FILTER_POLICY_FLAGS,
     },
@@ -62,6 +63,7 @@ export function parseConvertArgs(rawArgs: string[], cwd: string): ConvertOptions
       ? { shard: { index: intFlag('shard-index', values['shard-index'], 0, usage), count: intFlag('num-shards', values['num-shards'], 1, usage) } }
       : {}),
     embedImages: values['embed-images'] === true,
+    verifyMasks: values['verify-masks'] === true,
     filterPolicy: filterPolicyFromFlags(values),
     json: values.json === true,
   }
@@ -77,7 +79,7 @@ export function renderConvertSummary(r: ConvertResult): string {
   const lines = [
     `${r.manifest.format.name} corpus in ${r.outDir} (split ${r.manifest.split}, seed ${r.manifest.seed}${r.manifest.shard ? `, shard ${r.manifest.shard.index} of ${r.manifest.shard.count}` : ''})`,
     `images    ${c.images.in} in, ${c.images.kept} kept, ${c.images.dropped} with no region left`,
-    `regions   ${c.regions.in} in, ${c.regions.kept} kept by the filter, ${c.regions.inSamples} in samples, ${c.regions.rejected} rejected${reasons ? ` (${reasons})` : ''}`,
+    `regions   ${c.regions.in} in, ${c.regions.kept} kept, ${c.regions.inSamples} in samples, ${c.regions.rejected} rejected${reasons ? ` (${reasons})` : ''}`,
     `samples   ${c.samples}`,
     'files',
     ...r.manifest.files.map((f) => `  ${f.file.padEnd(40)} ${String(f.rows).padStart(8)} rows ${String(f.bytes).padStart(11)} bytes`),
