@@ -7,7 +7,7 @@ after trimming), GPT4RoI's 2-px-at-224 box filter, seeded shuffle (mulberry32 + 
 chunks of at most --max-regions regions, one template per region from the template file.
 
 usage: convert_baseline.py ANNOTATIONS TEMPLATES OUT.jsonl [--seed N] [--max-regions N]
-Prints one JSON line: {"samples", "regions", "wallMs", "peakRssMb"}.
+Prints one JSON line: {"samples", "regions", "wallMs", "cpuMs", "peakRssMb"}.
 """
 import argparse
 import json
@@ -116,8 +116,9 @@ def main():
                 samples += 1
                 regions_out += len(part)
     wall = (time.perf_counter() - t0) * 1000
+    cpu = time.process_time() * 1000
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"samples": samples, "regions": regions_out, "wallMs": round(wall), "peakRssMb": round(rss)}))
+    print(json.dumps({"samples": samples, "regions": regions_out, "wallMs": round(wall), "cpuMs": round(cpu), "peakRssMb": round(rss)}))
 
 
 if __name__ == "__main__":

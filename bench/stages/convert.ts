@@ -7,6 +7,7 @@ import { rm, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
+import * as pw from 'parquet-wasm'
 import { z } from 'zod'
 import { convertDataset } from '../../src/convert/convert-dataset.js'
 import { DEFAULT_TEMPLATES_FILE } from '../../src/instruct/load-templates.js'
@@ -14,7 +15,7 @@ import { synthPaths } from '../synth.js'
 import type { BenchContext, BenchResult, BenchStage } from '../stage.js'
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)))
-const BaselineOutput = z.object({ samples: z.number(), regions: z.number(), wallMs: z.number(), peakRssMb: z.number() })
+const BaselineOutput = z.object({ samples: z.number(), regions: z.number(), wallMs: z.number(), cpuMs: z.number(), peakRssMb: z.number() })
 
 /** The venv's Python when set up (scripts/setup-python.sh), else python3 on PATH. */
 function python(): string {
@@ -29,8 +30,10 @@ export const convertStage: BenchStage = {
     const outDir = join(ctx.dataDir, 'convert-out')
     await rm(outDir, { recursive: true, force: true })
     const t0 = performance.now()
+    const cpu0 = process.cpuUsage()
     const result = await convertDataset({ annotations: jsonPath, to: 'gpt4roi', outDir, formats: ['parquet', 'arrow'], seed: 0 })
     const wallMs = performance.now() - t0
+    const cpu = process.cpuUsage(cpu0)
     const c = result.manifest.counts
     const mb = (kind: string) => Math.round((result.manifest.files.filter((f) => f.kind === kind).reduce((n, f) => n + f.bytes, 0) / 2 ** 20) * 10) / 10
 
@@ -56,12 +59,18 @@ export const convertStage: BenchStage = {
         samples: c.samples,
         parquetMb: mb('parquet'),
         arrowMb: mb('arrow'),
+        // parquet-wasm's heap never shrinks, so its size now is its high-water mark (flat when batches are freed).
+        wasmMemoryMb: Math.round(pw.wasmMemory().buffer.byteLength / 2 ** 20),
+        cpuMs: Math.round((cpu.user + cpu.system) / 1000),
         pythonWallMs: Math.round(pythonProcessMs),
         pythonPeakRssMb: baseline.peakRssMb,
+        pythonCpuMs: baseline.cpuMs,
         pythonJsonlMb: Math.round((baselineBytes / 2 ** 20) * 10) / 10,
         // Same rules and seed: the baseline must produce the same samples, or the comparison is not like for like.
         sameSamples: baseline.samples === c.samples && baseline.regions === c.regions.inSamples,
         ratioToPython: Math.round((wallMs / pythonProcessMs) * 100) / 100,
+        // On a shared machine CPU time is the steadier comparison (wall time includes waiting for a core).
+        cpuRatioToPython: Math.round(((cpu.user + cpu.system) / 1000 / baseline.cpuMs) * 100) / 100,
       },
     ]
   },
