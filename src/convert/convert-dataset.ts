@@ -87,6 +87,14 @@ function checkOptions(o: ConvertOptions, format: TargetFormat): void {
   if (o.maxRegions !== undefined && (!Number.isInteger(o.maxRegions) || o.maxRegions < 1)) throw new UsageError(`--max-regions must be a positive integer, got ${o.maxRegions}`)
 }
 
+/**
+ * The data files a sidecar (e.g. LLaMA-Factory's dataset_info.json) should point at: one format's files, the most
+ * widely readable one written (JSONL, then Parquet, then Arrow), since such tools load one file type per entry.
+ */
+export function sidecarDataKind(formats: readonly string[]): string {
+  return ['jsonl', 'parquet', 'arrow'].find((k) => formats.includes(k)) ?? 'parquet'
+}
+
 /** Runs a conversion, yielding progress events; returns the result (with the written manifest). */
 export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<ConvertEvent, ConvertResult> {
   const format: TargetFormat | undefined = (FORMATS as Record<string, TargetFormat>)[o.to]
@@ -136,8 +144,8 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
       }
       for (const f of await sink.close()) files.push({ ...f, kind: f.file.split('.').pop()! })
       if (format.sidecars) {
-        const parquetOrFirst = files.filter((f) => f.kind === (formats.includes('parquet') ? 'parquet' : formats[0]))
-        for (const side of format.sidecars({ name: 'pix2cap_coco', splits: [{ split, rows: samples, files: parquetOrFirst.map((f) => f.file) }] })) {
+        const primary = sidecarDataKind(formats)
+        for (const side of format.sidecars({ name: 'pix2cap_coco', splits: [{ split, rows: samples, files: files.filter((f) => f.kind === primary).map((f) => f.file) }] })) {
           await writeFileAtomic(join(o.outDir, side.path), side.content)
           files.push({ file: side.path, kind: 'sidecar', rows: 0, bytes: Buffer.byteLength(side.content), sha256: sha256(side.content) })
         }

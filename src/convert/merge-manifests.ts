@@ -10,6 +10,7 @@ import { isDeepStrictEqual } from 'node:util'
 import { PixcapError, UsageError } from '../errors.js'
 import { FORMATS } from '../formats/registry.js'
 import type { TargetFormat } from '../formats/target-format.js'
+import { sidecarDataKind } from './convert-dataset.js'
 import { writeManifest, readManifest, type Manifest, type ManifestCounts, type ManifestFile } from '../io/manifest.js'
 import { OutputFile } from '../io/output-file.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
@@ -138,7 +139,8 @@ export async function mergeManifests(o: MergeOptions): Promise<{ manifestPath: s
 
   const counts = jobs.slice(1).reduce((acc, j) => addCounts(acc, j.manifest.counts), jobs[0]!.manifest.counts)
   if (format?.kind === 'rows' && format.sidecars) {
-    const primary = (first.options.formats as string[] | undefined)?.[0] ?? 'parquet'
+    const written = first.options.formats
+    const primary = sidecarDataKind(Array.isArray(written) ? written.filter((x): x is string => typeof x === 'string') : [])
     const dataFiles = files.filter((f) => f.kind === primary).map((f) => f.file)
     for (const side of format.sidecars({ name: 'pix2cap_coco', splits: [{ split: first.split, rows: counts.samples, files: dataFiles }] })) {
       await writeFileAtomic(join(out, side.path), side.content)

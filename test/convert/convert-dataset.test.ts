@@ -170,6 +170,26 @@ describe.skipIf(!HAS_SHARED)('convertDataset on the shared Pix2Cap sample (2 ima
     expect(doc.manifest.files.map((f) => f.file)).toEqual(['jsonl/val.jsonl', 'rejects.jsonl'])
   })
 
+  it('pixcap convert --shard-index jobs + pixcap merge-manifests, in-process', async () => {
+    const jobs = [0, 1].map((i) => join(dir, `cli-job${i}`))
+    for (const [i, out] of jobs.entries()) {
+      const io = captureIo()
+      expect(await main(['convert', PIX2CAP_SAMPLE_JSON, '--to', 'sharegpt', '--out', out, '--format', 'jsonl,parquet', '--shard-index', String(i), '--num-shards', '2'], io)).toBe(0)
+      expect(io.out()).toContain(`shard ${i} of 2`)
+    }
+    const io = captureIo()
+    expect(await main(['merge-manifests', ...jobs, '--out', join(dir, 'cli-merged'), '--json'], io)).toBe(0)
+    const doc = JSON.parse(io.out()) as { manifest: { counts: { regions: { in: number } }; files: { file: string; kind: string }[] } }
+    expect(doc.manifest.counts.regions.in).toBe(50)
+    // sharegpt's dataset_info.json is regenerated for the merged corpus: one job's file before, both jobs' folder after.
+    const fileName = async (d: string) => (JSON.parse(await readFile(join(d, 'dataset_info.json'), 'utf8')) as { pix2cap_coco_val: { file_name: string } }).pix2cap_coco_val.file_name
+    expect(await fileName(jobs[0]!)).toBe('jsonl/val-00000-of-00002.jsonl')
+    expect(await fileName(join(dir, 'cli-merged'))).toBe('jsonl')
+    const usage = captureIo()
+    expect(await main(['merge-manifests', ...jobs], usage)).toBe(2)
+    expect(usage.err()).toContain('--out is required')
+  })
+
   it('pixcap convert rejects bad flags with usage errors', async () => {
     const cases: [string[], string][] = [
       [['--to', 'nope', '--out', 'x'], '--to must be one of gpt4roi, densecoco, vgdata, llava, sharegpt, qwen-vl, got "nope"'],
