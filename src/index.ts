@@ -9,8 +9,12 @@ export { decodePanopticPng, encodePanopticPng, rgbToIds } from './io/panoptic-pn
 export {
   verifyMasks,
   DEFAULT_MASK_CONCURRENCY,
+  defaultMaskWorkers,
   type MaskCheck,
   type MaskIssue,
   type MaskIssueKind,
   type VerifyMasksOptions,
 } from './io/verify-masks.js'
+export { decodeMaskGeometry, type DecodedMask } from './io/mask-decode.js'
+export { createWorkerPool, type WorkerPool, type WorkerReply } from './io/worker-pool.js'
+export { serveTasks } from './io/worker-serve.js'

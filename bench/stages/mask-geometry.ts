@@ -2,7 +2,7 @@
 // Measured in the same process right after a decode-only pass over the same files (warm page cache for both), so
 // ratioToDecode = wall(verifyMasks) / wall(decode only) isolates the cost of the geometry pass.
 // Target (foundation issue): >= 400 images/s on the 2-core CI machine and ratioToDecode <= 1.25.
-import { verifyMasks } from '../../src/io/verify-masks.js'
+import { builtLibrary } from '../built.js'
 import type { BenchContext, BenchResult, BenchStage } from '../stage.js'
 import { decodeOnly, maskInputs } from './png-decode.js'
 import { readPngSubset } from './png-records.js'
@@ -10,12 +10,13 @@ import { readPngSubset } from './png-records.js'
 export const maskGeometry: BenchStage = {
   name: 'mask-geometry',
   async run(ctx: BenchContext): Promise<BenchResult[]> {
-    const { files, concurrency, panopticDir, subset } = await maskInputs(ctx)
+    const { files, concurrency, workers, panopticDir, subset } = await maskInputs(ctx)
     const records = await readPngSubset(subset)
+    const { verifyMasks } = await builtLibrary()
     const withRle = ctx.options.rle === '1' || ctx.options.rle === 'true'
     const dc = process.cpuUsage()
     const d0 = performance.now()
-    await decodeOnly(files, concurrency)
+    await decodeOnly(files, concurrency, workers)
     const decodeMs = performance.now() - d0
     const decodeCpu = process.cpuUsage(dc)
 
@@ -24,7 +25,7 @@ export const maskGeometry: BenchStage = {
     let images = 0
     let segments = 0
     let issues = 0
-    for await (const check of verifyMasks(records, { panopticDir, concurrency, withRle })) {
+    for await (const check of verifyMasks(records, { panopticDir, concurrency, workers, withRle })) {
       images++
       segments += check.geometry.length
       issues += check.issues.length
@@ -43,6 +44,7 @@ export const maskGeometry: BenchStage = {
         perSecond: Math.round((images / wallMs) * 1000),
         peakRssMb: 0,
         concurrency,
+        workers,
         segments,
         issues,
         decodeWallMs: Math.round(decodeMs),

@@ -4,20 +4,21 @@
 // pixel-derived ones (bbox = tight extent with w = maxX - minX + 1, area = pixel count).
 //
 // Streaming: at most `concurrency` PNGs are being decoded at once and at most 4x that many images are pulled from the
-// input ahead of the consumer (decoded buffers are dropped as soon as their pass is done, so a waiting result is only
-// its geometry); results come back in INPUT order. Decoding runs on sharp's libuv thread pool (both cores); the pixel pass reads the
-// raw RGB buffer once on the calling thread (segmentGeometryRgb), which measured faster than shipping buffers to a
-// worker (see bench/stages/mask-geometry.ts and the numbers in its header).
-import { access } from 'node:fs/promises'
-import sharp, { type OutputInfo } from 'sharp'
+// input ahead of the consumer (a result waiting for a slower image ahead of it holds only geometry, never pixels);
+// results come back in INPUT order.
+//
+// Both cores: by default decode + pixel pass run in a pool of worker threads (mask-worker.ts), each with several
+// sharp calls in flight on libuv's pool; the main thread only compares numbers. Measured against decoding on the main
+// thread with the pass there too, the pool did the same CPU work in less wall time, because sharp's per-call setup
+// and the pass no longer queue on one thread (numbers in bench/stages/mask-geometry.ts). `workers: 0` runs in-process.
+import { availableParallelism } from 'node:os'
 import type { ProgressEvent } from '../cli/progress.js'
 import { toJsonPath, type JsonPath } from '../errors.js'
-import { rlesFromIds } from '../geometry/coco-rle.js'
 import type { SegmentGeometry } from '../geometry/panoptic-map.js'
-import { segmentGeometryRgb } from '../geometry/segment-geometry.js'
 import type { CocoRle, ImageId, ImageRecord } from '../records/region-record.js'
-import { rgbToIds } from './panoptic-png.js'
+import { decodeMaskGeometry, type DecodedMask } from './mask-decode.js'
 import { resolveInside } from './safe-path.js'
+import { createWorkerPool, type WorkerPool } from './worker-pool.js'
 
 /** What can be wrong between a panoptic PNG and its JSON entry. */
 export type MaskIssueKind =
@@ -60,6 +61,8 @@ export interface VerifyMasksOptions {
   panopticDir: string
   /** Images decoded at once; default 4 (the libuv pool size: decodes beyond it only queue). */
   concurrency?: number
+  /** Worker threads for decode + pixel pass; 0 = in-process. Default: min(2, available cores), 0 on one core. */
+  workers?: number
   onProgress?: (e: ProgressEvent) => void
   /** Also encode every segment as COCO RLE (one extra column-major pass). */
   withRle?: boolean
@@ -78,6 +81,10 @@ export async function* verifyMasks(
   // for a slower image ahead of them, so that one slow PNG does not stall the other decode slots.
   const window = concurrency * REORDER_FACTOR
   const slots = createSlots(concurrency)
+  const workers = Math.max(0, Math.floor(opts.workers ?? defaultMaskWorkers()))
+  const pool = workers > 0 ? createWorkerPool<DecodeTask, DecodedMask>(workerEntry(), Math.min(workers, concurrency)) : undefined
+  const decode = (task: DecodeTask): Promise<DecodedMask> =>
+    pool !== undefined ? pool.run(task) : decodeMaskGeometry(task.pngPath, task.withRle)
   const total = Array.isArray(images) ? images.length : undefined
   const pending: Promise<MaskCheck>[] = []
   let done = 0
@@ -89,7 +96,7 @@ export async function* verifyMasks(
       while (!exhausted && pending.length < window) {
         const next = await it.next()
         if (next.done === true) exhausted = true
-        else pending.push(slots.run(() => checkImage(next.value, opts)))
+        else pending.push(slots.run(() => checkImage(next.value, opts, decode)))
       }
       const head = pending.shift()
       if (head === undefined) break
@@ -101,8 +108,26 @@ export async function* verifyMasks(
   } finally {
     // Consumer stopped early or a check threw: let in-flight decodes settle so no rejection goes unhandled.
     await Promise.allSettled(pending)
+    await pool?.close()
     if (!exhausted) await it.return?.()
   }
+}
+
+interface DecodeTask {
+  pngPath: string
+  withRle: boolean
+}
+
+/** Worker threads verifyMasks starts unless told otherwise: 2 on a multi-core machine, none on one core. */
+export function defaultMaskWorkers(): number {
+  const cores = availableParallelism()
+  return cores >= 2 ? 2 : 0
+}
+
+/** mask-worker.js next to this module; mask-worker.ts when running from sources (tsx, vitest). */
+function workerEntry(): URL {
+  const self = new URL(import.meta.url)
+  return new URL(self.pathname.endsWith('.ts') ? './mask-worker.ts' : './mask-worker.js', self)
 }
 
 /** Images pulled ahead of the one being yielded, per decode slot. */
@@ -130,7 +155,11 @@ async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
   yield* items
 }
 
-async function checkImage(image: ImageRecord, opts: VerifyMasksOptions): Promise<MaskCheck> {
+async function checkImage(
+  image: ImageRecord,
+  opts: VerifyMasksOptions,
+  decode: (task: DecodeTask) => Promise<DecodedMask>,
+): Promise<MaskCheck> {
   const file = image.origin?.file ?? image.source
   const imagePath: JsonPath = image.origin?.path ?? []
   const issues: MaskIssue[] = []
@@ -145,29 +174,21 @@ async function checkImage(image: ImageRecord, opts: VerifyMasksOptions): Promise
   }
   const pngPath = resolveInside(opts.panopticDir, image.maskPath, { file, path: [...imagePath, 'file_name'] })
 
-  let pixels: { data: Buffer; info: OutputInfo }
-  try {
-    pixels = await sharp(pngPath).raw().toBuffer({ resolveWithObject: true })
-  } catch (err) {
-    const missing = await access(pngPath).then(
-      () => false,
-      () => true,
-    )
-    if (missing) {
+  const decoded = await decode({ pngPath, withRle: opts.withRle === true })
+  if (!decoded.ok) {
+    if (decoded.missing) {
       issue({ kind: 'png_missing', path: [...imagePath, 'file_name'], expected: pngPath }, `panoptic PNG ${pngPath} does not exist`)
+    } else if (decoded.channels !== undefined) {
+      issue(
+        { kind: 'png_unreadable', path: [], file: pngPath, expected: 3, found: decoded.channels },
+        `panoptic PNG ${pngPath} ${decoded.message}`,
+      )
     } else {
-      issue({ kind: 'png_unreadable', path: [], file: pngPath }, `cannot decode panoptic PNG ${pngPath}: ${(err as Error).message}`)
+      issue({ kind: 'png_unreadable', path: [], file: pngPath }, `cannot decode panoptic PNG ${pngPath}: ${decoded.message}`)
     }
     return result
   }
-  const { data, info } = pixels
-  if (info.channels < 3) {
-    issue(
-      { kind: 'png_unreadable', path: [], file: pngPath, expected: 3, found: info.channels },
-      `panoptic PNG ${pngPath} has ${info.channels} channel(s); expected RGB (id = R + 256*G + 256^2*B)`,
-    )
-    return result
-  }
+  const info = decoded
   const sizeOk = info.width === image.width && info.height === image.height
   if (!sizeOk) {
     issue(
@@ -176,11 +197,8 @@ async function checkImage(image: ImageRecord, opts: VerifyMasksOptions): Promise
     )
   }
 
-  const geometry = segmentGeometryRgb(data, info.width, info.height, info.channels)
-  if (opts.withRle === true) {
-    const rles = rlesFromIds({ width: info.width, height: info.height, ids: rgbToIds(data, info.width, info.height, info.channels) })
-    result.rle = Object.fromEntries(rles)
-  }
+  const geometry = new Map(decoded.geometry.map((g) => [g.id, g]))
+  if (decoded.rle !== undefined) result.rle = Object.fromEntries(decoded.rle)
 
   const listed = new Set<number>()
   for (const [index, region] of image.regions.entries()) {
