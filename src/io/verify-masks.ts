@@ -7,10 +7,11 @@
 // input ahead of the consumer (a result waiting for a slower image ahead of it holds only geometry, never pixels);
 // results come back in INPUT order.
 //
-// Both cores: by default decode + pixel pass run in a pool of worker threads (mask-worker.ts), each with several
-// sharp calls in flight on libuv's pool; the main thread only compares numbers. Measured against decoding on the main
-// thread with the pass there too, the pool did the same CPU work in less wall time, because sharp's per-call setup
-// and the pass no longer queue on one thread (numbers in bench/stages/mask-geometry.ts). `workers: 0` runs in-process.
+// Both cores: by default decode + pixel pass run in a pool of 2 worker threads (mask-worker.ts), each with several
+// sharp calls in flight on libuv's pool; the main thread only compares numbers. Against the in-process arrangement
+// (sharp's libuv decode, pass on the main thread) the pool did about the same CPU work at ~1.6x the throughput on the
+// 2-core machine, because sharp's per-call setup and the pass no longer queue on the one main thread (numbers in
+// bench/stages/mask-geometry.ts). `workers: 0` runs in-process (no thread start-up: better for a handful of images).
 import { availableParallelism } from 'node:os'
 import type { ProgressEvent } from '../cli/progress.js'
 import { toJsonPath, type JsonPath } from '../errors.js'
@@ -188,12 +189,12 @@ async function checkImage(
     }
     return result
   }
-  const info = decoded
-  const sizeOk = info.width === image.width && info.height === image.height
+  const { width, height } = decoded
+  const sizeOk = width === image.width && height === image.height
   if (!sizeOk) {
     issue(
-      { kind: 'size_mismatch', path: imagePath, expected: [image.width, image.height], found: [info.width, info.height] },
-      `panoptic PNG ${pngPath} is ${info.width}x${info.height}; the image is ${image.width}x${image.height}`,
+      { kind: 'size_mismatch', path: imagePath, expected: [image.width, image.height], found: [width, height] },
+      `panoptic PNG ${pngPath} is ${width}x${height}; the image is ${image.width}x${image.height}`,
     )
   }
 
