@@ -62,7 +62,10 @@ export interface VerifyMasksOptions {
   panopticDir: string
   /** Images decoded at once; default 4 (the libuv pool size: decodes beyond it only queue). */
   concurrency?: number
-  /** Worker threads for decode + pixel pass; 0 = in-process. Default: min(2, available cores), 0 on one core. */
+  /**
+   * Worker threads for decode + pixel pass; 0 = in-process. Default: 2 on a multi-core machine (0 on one core),
+   * started after the first 16 images; an explicit number starts them at once.
+   */
   workers?: number
   onProgress?: (e: ProgressEvent) => void
   /** Also encode every segment as COCO RLE (one extra column-major pass). */
@@ -83,9 +86,18 @@ export async function* verifyMasks(
   const window = concurrency * REORDER_FACTOR
   const slots = createSlots(concurrency)
   const workers = Math.max(0, Math.floor(opts.workers ?? defaultMaskWorkers()))
-  const pool = workers > 0 ? createWorkerPool<DecodeTask, DecodedMask>(workerEntry(), Math.min(workers, concurrency)) : undefined
-  const decode = (task: DecodeTask): Promise<DecodedMask> =>
-    pool !== undefined ? pool.run(task) : decodeMaskGeometry(task.pngPath, task.withRle)
+  // Asked-for workers start at once; by default the pool starts only once the input proves longer than a handful of
+  // images, so small runs (tests, one-image checks) do not pay the threads' start-up.
+  const poolAfter = opts.workers === undefined ? POOL_AFTER_IMAGES : 0
+  let pool: WorkerPool<DecodeTask, DecodedMask> | undefined
+  let started = 0
+  const decode = (task: DecodeTask): Promise<DecodedMask> => {
+    if (workers > 0 && ++started > poolAfter) {
+      pool ??= createWorkerPool<DecodeTask, DecodedMask>(workerEntry(), Math.min(workers, concurrency))
+      return pool.run(task)
+    }
+    return decodeMaskGeometry(task.pngPath, task.withRle)
+  }
   const total = Array.isArray(images) ? images.length : undefined
   const pending: Promise<MaskCheck>[] = []
   let done = 0
@@ -130,6 +142,9 @@ function workerEntry(): URL {
   const self = new URL(import.meta.url)
   return new URL(self.pathname.endsWith('.ts') ? './mask-worker.ts' : './mask-worker.js', self)
 }
+
+/** Images decoded in-process before the default worker pool starts. */
+const POOL_AFTER_IMAGES = 16
 
 /** Images pulled ahead of the one being yielded, per decode slot. */
 const REORDER_FACTOR = 4
