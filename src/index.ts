@@ -11,6 +11,7 @@ export { decodePanopticPng, encodePanopticPng, rgbToIds } from './io/panoptic-pn
 export {
   verifyMasks,
   DEFAULT_MASK_CONCURRENCY,
+  defaultMaskWorkers,
   type MaskCheck,
   type MaskIssue,
   type MaskIssueKind,
@@ -52,3 +53,6 @@ export { convertDataset, convertDatasetIter, type ConvertOptions, type ConvertEv
 export { mergeManifests, checkJobManifests, type MergeOptions } from './convert/merge-manifests.js'
 export { shardOfImage } from './convert/select-shard.js'
 export { runDemo, BUNDLED_SAMPLE, type DemoOptions } from './convert/demo.js'
+export { decodeMaskGeometry, type DecodedMask } from './io/mask-decode.js'
+export { createWorkerPool, type WorkerPool, type WorkerReply } from './io/worker-pool.js'
+export { serveTasks } from './io/worker-serve.js'
