@@ -11,6 +11,7 @@ export { decodePanopticPng, encodePanopticPng, rgbToIds } from './io/panoptic-pn
 export {
   verifyMasks,
   DEFAULT_MASK_CONCURRENCY,
+  defaultMaskWorkers,
   type MaskCheck,
   type MaskIssue,
   type MaskIssueKind,
@@ -44,3 +45,17 @@ export { validatePix2Cap, type ValidatePix2CapOptions, type ValidationIssue, typ
 export * from './metrics/index.js'
 export { evalPanoptic, type PanopticEvalOptions, type PanopticEvalResult, type PanopticImageOutcome } from './eval/panoptic-eval.js'
 export { evalPanopticCaptions, ROUGE_L_PAIR_SCORER, DEFAULT_DETECTION_SCORE, type CaptionPairScorer, type PanopticCaptionResult } from './eval/panoptic-captions.js'
+export { toArrowSchema, toArrowType, toHfFeatures, hfMetadataValue, HF_METADATA_KEY, type HfFeature } from './io/arrow-schema.js'
+export { ArrowBatchBuilder, DEFAULT_BATCH_ROWS, IMAGE_BATCH_ROWS, type Row, type ImageValue } from './io/arrow-batch.js'
+export type { RowSink, BatchFileWriter } from './io/row-sink.js'
+export type { WrittenFile, FinishedFile } from './io/output-file.js'
+export { openCorpusSink, OUTPUT_FORMATS, FORMAT_LAYOUT, type OutputFormat, type CorpusSinkOptions } from './io/corpus-sink.js'
+export { planShards, shardFileName, startsNewShard, MAX_SHARD_BYTES, MAX_SHARD_ROWS, type ShardLimits, type PlannedShard, type BatchSize } from './io/shards.js'
+export { Manifest, ManifestFile, ManifestInput, ManifestCounts, MANIFEST_FILE, readManifest, writeManifest, checkRegionInvariant } from './io/manifest.js'
+export { convertDataset, convertDatasetIter, type ConvertOptions, type ConvertEvent, type ConvertResult } from './convert/convert-dataset.js'
+export { mergeManifests, checkJobManifests, type MergeOptions } from './convert/merge-manifests.js'
+export { shardOfImage } from './convert/select-shard.js'
+export { runDemo, BUNDLED_SAMPLE, type DemoOptions } from './convert/demo.js'
+export { decodeMaskGeometry, type DecodedMask } from './io/mask-decode.js'
+export { createWorkerPool, type WorkerPool, type WorkerReply } from './io/worker-pool.js'
+export { serveTasks } from './io/worker-serve.js'

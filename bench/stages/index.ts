@@ -4,6 +4,7 @@ import { jsonRead } from './json-read.js'
 import { pngDecode } from './png-decode.js'
 import { maskGeometry } from './mask-geometry.js'
 import { instructStage } from './instruct.js'
+import { convertStage } from './convert.js'
 import { pqStage } from './pq.js'
 
 export const STAGES: BenchStage[] = [
@@ -11,5 +12,6 @@ export const STAGES: BenchStage[] = [
   pngDecode,
   maskGeometry,
   instructStage,
+  convertStage,
   pqStage,
 ]

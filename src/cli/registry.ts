@@ -5,6 +5,9 @@ import { versionCommand } from './commands/version.js'
 import { vipbenchGradeCommand, vipbenchPrepareCommand, vipbenchScoreCommand } from './commands/vipbench.js'
 import { previewCommand } from './commands/preview.js'
 import { statsCommand } from './commands/stats.js'
+import { convertCommand } from './commands/convert.js'
+import { mergeManifestsCommand } from './commands/merge-manifests.js'
+import { demoCommand } from './commands/demo.js'
 import { validateCommand } from './commands/validate.js'
 import { templatesCheckCommand, templatesImportCommand } from './commands/templates.js'
 
@@ -15,6 +18,9 @@ export const COMMANDS: Command[] = [
   vipbenchScoreCommand,
   statsCommand,
   previewCommand,
+  convertCommand,
+  mergeManifestsCommand,
+  demoCommand,
   validateCommand,
   templatesCheckCommand,
   templatesImportCommand,

@@ -74,15 +74,29 @@ export function segmentGeometryRgb(
   let rowLens: number[] = []
   let lastId = -1
   let last: Extent | undefined
-  for (let y = 0; y < height; y++) {
+  // Identical rows come in stretches: after a hit, try twice as many rows in one memcmp (rows y..y+m-1 all equal
+  // row y-1 exactly when bytes [y-1, y+m-1) equal bytes [y, y+m)), so a stretch of L rows costs about log2(L) calls.
+  let stretch = 1
+  for (let y = 0; y < height; ) {
     let p = y * rowBytes
-    if (y > 0 && bytes.compare(bytes, p - rowBytes, p, p, p + rowBytes) === 0) {
-      for (let k = 0; k < rowRuns.length; k++) {
-        const e = rowRuns[k] as Extent
-        e.area += rowLens[k] as number
-        e.maxY = y
+    if (y > 0) {
+      let m = Math.min(stretch, height - y)
+      let same = bytes.compare(bytes, p - rowBytes, p + (m - 1) * rowBytes, p, p + m * rowBytes) === 0
+      if (!same && m > 1) {
+        m = 1
+        same = bytes.compare(bytes, p - rowBytes, p, p, p + rowBytes) === 0
       }
-      continue
+      if (same) {
+        for (let k = 0; k < rowRuns.length; k++) {
+          const e = rowRuns[k] as Extent
+          e.area += (rowLens[k] as number) * m
+          e.maxY = y + m - 1
+        }
+        y += m
+        stretch = Math.min(m * 2, MAX_STRETCH)
+        continue
+      }
+      stretch = 1
     }
     rowRuns = []
     rowLens = []
@@ -134,9 +148,13 @@ export function segmentGeometryRgb(
       }
       x = end
     }
+    y++
   }
   return toGeometry(acc)
 }
+
+/** Most rows compared in one memcmp (bounds the work wasted when a long block fails). */
+const MAX_STRETCH = 64
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
 

@@ -4,20 +4,22 @@
 // pixel-derived ones (bbox = tight extent with w = maxX - minX + 1, area = pixel count).
 //
 // Streaming: at most `concurrency` PNGs are being decoded at once and at most 4x that many images are pulled from the
-// input ahead of the consumer (decoded buffers are dropped as soon as their pass is done, so a waiting result is only
-// its geometry); results come back in INPUT order. Decoding runs on sharp's libuv thread pool (both cores); the pixel pass reads the
-// raw RGB buffer once on the calling thread (segmentGeometryRgb), which measured faster than shipping buffers to a
-// worker (see bench/stages/mask-geometry.ts and the numbers in its header).
-import { access } from 'node:fs/promises'
-import sharp, { type OutputInfo } from 'sharp'
+// input ahead of the consumer (a result waiting for a slower image ahead of it holds only geometry, never pixels);
+// results come back in INPUT order.
+//
+// Both cores: by default decode + pixel pass run in a pool of 2 worker threads (mask-worker.ts), each with several
+// sharp calls in flight on libuv's pool; the main thread only compares numbers. Against the in-process arrangement
+// (sharp's libuv decode, pass on the main thread) the pool did about the same CPU work at ~1.6x the throughput on the
+// 2-core machine, because sharp's per-call setup and the pass no longer queue on the one main thread (numbers in
+// bench/stages/mask-geometry.ts). `workers: 0` runs in-process (no thread start-up: better for a handful of images).
+import { availableParallelism } from 'node:os'
 import type { ProgressEvent } from '../cli/progress.js'
 import { toJsonPath, type JsonPath } from '../errors.js'
-import { rlesFromIds } from '../geometry/coco-rle.js'
 import type { SegmentGeometry } from '../geometry/panoptic-map.js'
-import { segmentGeometryRgb } from '../geometry/segment-geometry.js'
 import type { CocoRle, ImageId, ImageRecord } from '../records/region-record.js'
-import { rgbToIds } from './panoptic-png.js'
+import { decodeMaskGeometry, type DecodedMask } from './mask-decode.js'
 import { resolveInside } from './safe-path.js'
+import { createWorkerPool, type WorkerPool } from './worker-pool.js'
 
 /** What can be wrong between a panoptic PNG and its JSON entry. */
 export type MaskIssueKind =
@@ -60,6 +62,11 @@ export interface VerifyMasksOptions {
   panopticDir: string
   /** Images decoded at once; default 4 (the libuv pool size: decodes beyond it only queue). */
   concurrency?: number
+  /**
+   * Worker threads for decode + pixel pass; 0 = in-process. Default: 2 on a multi-core machine (0 on one core),
+   * started after the first 16 images; an explicit number starts them at once.
+   */
+  workers?: number
   onProgress?: (e: ProgressEvent) => void
   /** Also encode every segment as COCO RLE (one extra column-major pass). */
   withRle?: boolean
@@ -78,6 +85,19 @@ export async function* verifyMasks(
   // for a slower image ahead of them, so that one slow PNG does not stall the other decode slots.
   const window = concurrency * REORDER_FACTOR
   const slots = createSlots(concurrency)
+  const workers = Math.max(0, Math.floor(opts.workers ?? defaultMaskWorkers()))
+  // Asked-for workers start at once; by default the pool starts only once the input proves longer than a handful of
+  // images, so small runs (tests, one-image checks) do not pay the threads' start-up.
+  const poolAfter = opts.workers === undefined ? POOL_AFTER_IMAGES : 0
+  let pool: WorkerPool<DecodeTask, DecodedMask> | undefined
+  let started = 0
+  const decode = (task: DecodeTask): Promise<DecodedMask> => {
+    if (workers > 0 && ++started > poolAfter) {
+      pool ??= createWorkerPool<DecodeTask, DecodedMask>(workerEntry(), Math.min(workers, concurrency))
+      return pool.run(task)
+    }
+    return decodeMaskGeometry(task.pngPath, task.withRle)
+  }
   const total = Array.isArray(images) ? images.length : undefined
   const pending: Promise<MaskCheck>[] = []
   let done = 0
@@ -89,7 +109,7 @@ export async function* verifyMasks(
       while (!exhausted && pending.length < window) {
         const next = await it.next()
         if (next.done === true) exhausted = true
-        else pending.push(slots.run(() => checkImage(next.value, opts)))
+        else pending.push(slots.run(() => checkImage(next.value, opts, decode)))
       }
       const head = pending.shift()
       if (head === undefined) break
@@ -101,9 +121,30 @@ export async function* verifyMasks(
   } finally {
     // Consumer stopped early or a check threw: let in-flight decodes settle so no rejection goes unhandled.
     await Promise.allSettled(pending)
+    await pool?.close()
     if (!exhausted) await it.return?.()
   }
 }
+
+interface DecodeTask {
+  pngPath: string
+  withRle: boolean
+}
+
+/** Worker threads verifyMasks starts unless told otherwise: 2 on a multi-core machine, none on one core. */
+export function defaultMaskWorkers(): number {
+  const cores = availableParallelism()
+  return cores >= 2 ? 2 : 0
+}
+
+/** mask-worker.js next to this module; mask-worker.ts when running from sources (tsx, vitest). */
+function workerEntry(): URL {
+  const self = new URL(import.meta.url)
+  return new URL(self.pathname.endsWith('.ts') ? './mask-worker.ts' : './mask-worker.js', self)
+}
+
+/** Images decoded in-process before the default worker pool starts. */
+const POOL_AFTER_IMAGES = 16
 
 /** Images pulled ahead of the one being yielded, per decode slot. */
 const REORDER_FACTOR = 4
@@ -130,7 +171,11 @@ async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
   yield* items
 }
 
-async function checkImage(image: ImageRecord, opts: VerifyMasksOptions): Promise<MaskCheck> {
+async function checkImage(
+  image: ImageRecord,
+  opts: VerifyMasksOptions,
+  decode: (task: DecodeTask) => Promise<DecodedMask>,
+): Promise<MaskCheck> {
   const file = image.origin?.file ?? image.source
   const imagePath: JsonPath = image.origin?.path ?? []
   const issues: MaskIssue[] = []
@@ -145,42 +190,31 @@ async function checkImage(image: ImageRecord, opts: VerifyMasksOptions): Promise
   }
   const pngPath = resolveInside(opts.panopticDir, image.maskPath, { file, path: [...imagePath, 'file_name'] })
 
-  let pixels: { data: Buffer; info: OutputInfo }
-  try {
-    pixels = await sharp(pngPath).raw().toBuffer({ resolveWithObject: true })
-  } catch (err) {
-    const missing = await access(pngPath).then(
-      () => false,
-      () => true,
-    )
-    if (missing) {
+  const decoded = await decode({ pngPath, withRle: opts.withRle === true })
+  if (!decoded.ok) {
+    if (decoded.missing) {
       issue({ kind: 'png_missing', path: [...imagePath, 'file_name'], expected: pngPath }, `panoptic PNG ${pngPath} does not exist`)
+    } else if (decoded.channels !== undefined) {
+      issue(
+        { kind: 'png_unreadable', path: [], file: pngPath, expected: 3, found: decoded.channels },
+        `panoptic PNG ${pngPath} ${decoded.message}`,
+      )
     } else {
-      issue({ kind: 'png_unreadable', path: [], file: pngPath }, `cannot decode panoptic PNG ${pngPath}: ${(err as Error).message}`)
+      issue({ kind: 'png_unreadable', path: [], file: pngPath }, `cannot decode panoptic PNG ${pngPath}: ${decoded.message}`)
     }
     return result
   }
-  const { data, info } = pixels
-  if (info.channels < 3) {
-    issue(
-      { kind: 'png_unreadable', path: [], file: pngPath, expected: 3, found: info.channels },
-      `panoptic PNG ${pngPath} has ${info.channels} channel(s); expected RGB (id = R + 256*G + 256^2*B)`,
-    )
-    return result
-  }
-  const sizeOk = info.width === image.width && info.height === image.height
+  const { width, height } = decoded
+  const sizeOk = width === image.width && height === image.height
   if (!sizeOk) {
     issue(
-      { kind: 'size_mismatch', path: imagePath, expected: [image.width, image.height], found: [info.width, info.height] },
-      `panoptic PNG ${pngPath} is ${info.width}x${info.height}; the image is ${image.width}x${image.height}`,
+      { kind: 'size_mismatch', path: imagePath, expected: [image.width, image.height], found: [width, height] },
+      `panoptic PNG ${pngPath} is ${width}x${height}; the image is ${image.width}x${image.height}`,
     )
   }
 
-  const geometry = segmentGeometryRgb(data, info.width, info.height, info.channels)
-  if (opts.withRle === true) {
-    const rles = rlesFromIds({ width: info.width, height: info.height, ids: rgbToIds(data, info.width, info.height, info.channels) })
-    result.rle = Object.fromEntries(rles)
-  }
+  const geometry = new Map(decoded.geometry.map((g) => [g.id, g]))
+  if (decoded.rle !== undefined) result.rle = Object.fromEntries(decoded.rle)
 
   const listed = new Set<number>()
   for (const [index, region] of image.regions.entries()) {

@@ -65,10 +65,12 @@ async function collect(it: AsyncIterable<MaskCheck>): Promise<MaskCheck[]> {
 }
 
 describe.skipIf(!HAS_SHARED)('verifyMasks on the panopticapi sample', () => {
-  it('finds no issue in the real fixture and returns the geometry in JSON order, in input order', async () => {
+  it.each([0, 1, 2])('finds no issue in the real fixture, geometry in JSON order, input order (%i workers)', async (workers) => {
     const records = fixtureRecords()
     const events: ProgressEvent[] = []
-    const checks = await collect(verifyMasks(records, { panopticDir: PANOPTIC_SAMPLE_DIR, onProgress: (e) => events.push(e) }))
+    const checks = await collect(
+      verifyMasks(records, { panopticDir: PANOPTIC_SAMPLE_DIR, workers, onProgress: (e) => events.push(e) }),
+    )
     expect(checks.map((c) => c.imageId)).toEqual([142238, 439180])
     for (const [i, c] of checks.entries()) {
       expect(c.issues).toEqual([])
@@ -152,11 +154,12 @@ describe.skipIf(!HAS_SHARED)('verifyMasks on the panopticapi sample', () => {
     })
 
     it('reports a PNG of the wrong size, a missing PNG and an unreadable one, and keeps going', async () => {
+      // In-process here; the worker path returns the same issues (next test).
       const [a, b] = fixtureRecords()
       const narrow = { ...b!, maskPath: 'narrow.png' }
       const missing = { ...a!, imageId: 1, maskPath: 'gone.png' }
       const broken = { ...a!, imageId: 2, maskPath: 'broken.png' }
-      const checks = await collect(verifyMasks([narrow, missing, broken, a!], { panopticDir: dir, concurrency: 2 }))
+      const checks = await collect(verifyMasks([narrow, missing, broken, a!], { panopticDir: dir, concurrency: 2, workers: 0 }))
       expect(checks.map((c) => c.imageId)).toEqual([439180, 1, 2, 142238])
       expect(checks[0]!.issues).toEqual([
         {
@@ -183,6 +186,15 @@ describe.skipIf(!HAS_SHARED)('verifyMasks on the panopticapi sample', () => {
       expect(checks[2]!.issues[0]).toMatchObject({ kind: 'png_unreadable', file: join(dir, 'broken.png'), path: [] })
       expect(checks[2]!.issues[0]!.message).toContain(`cannot decode panoptic PNG ${join(dir, 'broken.png')}: `)
       expect(checks[3]!.issues).toEqual([])
+    })
+
+    it('gives the same issues through worker threads as in-process', async () => {
+      const [a, b] = fixtureRecords()
+      const input = [{ ...b!, maskPath: 'narrow.png' }, { ...a!, imageId: 1, maskPath: 'gone.png' }, { ...a!, imageId: 2, maskPath: 'broken.png' }, a!]
+      const inProcess = await collect(verifyMasks(input, { panopticDir: dir, workers: 0 }))
+      const pooled = await collect(verifyMasks(input, { panopticDir: dir, workers: 2 }))
+      expect(pooled).toEqual(inProcess)
+      expect(pooled.flatMap((c) => c.issues.map((i) => i.kind))).toEqual(['size_mismatch', 'png_missing', 'png_unreadable'])
     })
 
     it('refuses a mask path that escapes the panoptic root', async () => {

@@ -1,0 +1,77 @@
+// convert: Pix2Cap-COCO-scale JSON (bench/synth.ts: 20,550 images, 167,254 regions) -> gpt4roi Parquet + Arrow IPC +
+// rejects + manifest, through the library function `pixcap convert` calls. Wall time and the child's peak RSS
+// (target < 1 GB). In the same go, bench/convert_baseline.py (plain Python: json.load + dicts, writing the same
+// conversations as JSONL) runs on the same file; ratioToPython = pixcap wall / Python wall (target <= 1).
+import { existsSync } from 'node:fs'
+import { rm, stat } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { execa } from 'execa'
+import * as pw from 'parquet-wasm'
+import { z } from 'zod'
+import { convertDataset } from '../../src/convert/convert-dataset.js'
+import { DEFAULT_TEMPLATES_FILE } from '../../src/instruct/load-templates.js'
+import { synthPaths } from '../synth.js'
+import type { BenchContext, BenchResult, BenchStage } from '../stage.js'
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)))
+const BaselineOutput = z.object({ samples: z.number(), regions: z.number(), wallMs: z.number(), cpuMs: z.number(), peakRssMb: z.number() })
+
+/** The venv's Python when set up (scripts/setup-python.sh), else python3 on PATH. */
+function python(): string {
+  const venv = join(ROOT, '.venv/bin/python')
+  return process.env.PIXCAP_PYTHON ?? (existsSync(venv) ? venv : 'python3')
+}
+
+export const convertStage: BenchStage = {
+  name: 'convert',
+  async run(ctx: BenchContext): Promise<BenchResult[]> {
+    const { jsonPath } = synthPaths(ctx.dataDir)
+    const outDir = join(ctx.dataDir, 'convert-out')
+    await rm(outDir, { recursive: true, force: true })
+    const t0 = performance.now()
+    const cpu0 = process.cpuUsage()
+    const result = await convertDataset({ annotations: jsonPath, to: 'gpt4roi', outDir, formats: ['parquet', 'arrow'], seed: 0 })
+    const wallMs = performance.now() - t0
+    const cpu = process.cpuUsage(cpu0)
+    const c = result.manifest.counts
+    const mb = (kind: string) => Math.round((result.manifest.files.filter((f) => f.kind === kind).reduce((n, f) => n + f.bytes, 0) / 2 ** 20) * 10) / 10
+
+    // The baseline's own wall time includes reading and parsing; the process start is measured around it too.
+    const baselineOut = join(ctx.dataDir, 'convert-baseline.jsonl')
+    const p0 = performance.now()
+    const child = await execa(python(), [join(ROOT, 'bench/convert_baseline.py'), jsonPath, DEFAULT_TEMPLATES_FILE, baselineOut, '--seed', '0'])
+    const pythonProcessMs = performance.now() - p0
+    const baseline = BaselineOutput.parse(JSON.parse(child.stdout.trim().split('\n').pop()!))
+    const baselineBytes = (await stat(baselineOut)).size
+    await rm(baselineOut, { force: true })
+    await rm(outDir, { recursive: true, force: true })
+    return [
+      {
+        stage: 'convert',
+        items: c.images.in,
+        unit: 'images',
+        wallMs: Math.round(wallMs),
+        perSecond: Math.round((c.images.in / wallMs) * 1000),
+        peakRssMb: 0, // filled in by bench/run.ts from the child's maxRSS
+        regionsIn: c.regions.in,
+        regionsInSamples: c.regions.inSamples,
+        samples: c.samples,
+        parquetMb: mb('parquet'),
+        arrowMb: mb('arrow'),
+        // parquet-wasm's heap never shrinks, so its size now is its high-water mark (flat when batches are freed).
+        wasmMemoryMb: Math.round(pw.wasmMemory().buffer.byteLength / 2 ** 20),
+        cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+        pythonWallMs: Math.round(pythonProcessMs),
+        pythonPeakRssMb: baseline.peakRssMb,
+        pythonCpuMs: baseline.cpuMs,
+        pythonJsonlMb: Math.round((baselineBytes / 2 ** 20) * 10) / 10,
+        // Same rules and seed: the baseline must produce the same samples, or the comparison is not like for like.
+        sameSamples: baseline.samples === c.samples && baseline.regions === c.regions.inSamples,
+        ratioToPython: Math.round((wallMs / pythonProcessMs) * 100) / 100,
+        // On a shared machine CPU time is the steadier comparison (wall time includes waiting for a core).
+        cpuRatioToPython: Math.round(((cpu.user + cpu.system) / 1000 / baseline.cpuMs) * 100) / 100,
+      },
+    ]
+  },
+}

@@ -1,0 +1,116 @@
+import { resolve } from 'node:path'
+import { convertDataset, type ConvertOptions, type ConvertResult } from '../../convert/convert-dataset.js'
+import { FILTER_POLICY_FLAGS, FILTER_POLICY_USAGE, filterPolicyFromFlags } from '../../dataset/filter-policy.js'
+import { UsageError } from '../../errors.js'
+import { FORMATS, type FormatName } from '../../formats/registry.js'
+import { OUTPUT_FORMATS, type OutputFormat } from '../../io/corpus-sink.js'
+import { intFlag, parseCommandArgs, printJson, type CliIo, type Command } from '../command.js'
+import { createProgressBar } from '../progress.js'
+
+const usage =
+  `pixcap convert <annotations.json> --to ${Object.keys(FORMATS).join('|')} --out DIR [--panoptic-dir D [--verify-masks]] [--images-dir D] ` +
+  `[--seed N (0)] [--max-regions N (15)] [--templates FILE] [--format parquet,arrow,jsonl (parquet)] [--split S] ` +
+  `[--shard-index i --num-shards n] [--embed-images] ${FILTER_POLICY_USAGE} [--json]`
+
+/** Parses `convert` argv into library options (paths resolved against `cwd`). */
+export function parseConvertArgs(rawArgs: string[], cwd: string): ConvertOptions & { json: boolean } {
+  const { values, positionals } = parseCommandArgs({ name: 'convert', usage }, rawArgs, {
+    allowPositionals: true,
+    options: {
+      to: { type: 'string' },
+      out: { type: 'string' },
+      'panoptic-dir': { type: 'string' },
+      'images-dir': { type: 'string' },
+      seed: { type: 'string' },
+      'max-regions': { type: 'string' },
+      templates: { type: 'string' },
+      format: { type: 'string' },
+      split: { type: 'string' },
+      'shard-index': { type: 'string' },
+      'num-shards': { type: 'string' },
+      'embed-images': { type: 'boolean' },
+      'verify-masks': { type: 'boolean' },
+      json: { type: 'boolean' },
+      ...FILTER_POLICY_FLAGS,
+    },
+  })
+  if (positionals.length !== 1) throw new UsageError(`pixcap convert: expected one annotations file, got ${positionals.length}`, usage)
+  if (values.to === undefined) throw new UsageError('pixcap convert: --to is required', usage)
+  if (!(values.to in FORMATS)) throw new UsageError(`--to must be one of ${Object.keys(FORMATS).join(', ')}, got "${values.to}"`, usage)
+  if (values.out === undefined) throw new UsageError('pixcap convert: --out is required', usage)
+  const formats = (values.format ?? 'parquet').split(',').map((s) => s.trim()).filter((s) => s !== '')
+  for (const f of formats) {
+    if (!(OUTPUT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format takes ${OUTPUT_FORMATS.join(', ')} (comma-separated), got "${f}"`, usage)
+  }
+  if ((values['shard-index'] === undefined) !== (values['num-shards'] === undefined)) {
+    throw new UsageError('--shard-index and --num-shards go together', usage)
+  }
+  const seed = intFlag('seed', values.seed, 0, usage)
+  if (seed < 0 || seed > 0xffffffff) throw new UsageError(`--seed must be in 0..4294967295, got ${seed}`, usage)
+  const abs = (p: string | undefined) => (p === undefined ? undefined : resolve(cwd, p))
+  return {
+    annotations: resolve(cwd, positionals[0]!),
+    to: values.to as FormatName,
+    outDir: resolve(cwd, values.out),
+    ...(values['panoptic-dir'] !== undefined ? { panopticDir: abs(values['panoptic-dir']) } : {}),
+    ...(values['images-dir'] !== undefined ? { imagesDir: abs(values['images-dir']) } : {}),
+    seed,
+    ...(values['max-regions'] !== undefined ? { maxRegions: intFlag('max-regions', values['max-regions'], 15, usage) } : {}),
+    ...(values.templates !== undefined ? { templates: abs(values.templates) } : {}),
+    formats: formats as OutputFormat[],
+    ...(values.split !== undefined ? { split: values.split } : {}),
+    ...(values['num-shards'] !== undefined
+      ? { shard: { index: intFlag('shard-index', values['shard-index'], 0, usage), count: intFlag('num-shards', values['num-shards'], 1, usage) } }
+      : {}),
+    embedImages: values['embed-images'] === true,
+    verifyMasks: values['verify-masks'] === true,
+    filterPolicy: filterPolicyFromFlags(values),
+    json: values.json === true,
+  }
+}
+
+/** The short human summary of a conversion (also used by `pixcap demo`). */
+export function renderConvertSummary(r: ConvertResult): string {
+  const c = r.manifest.counts
+  const reasons = Object.entries(c.rejectedByReason)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')
+  const lines = [
+    `${r.manifest.format.name} corpus in ${r.outDir} (split ${r.manifest.split}, seed ${r.manifest.seed}${r.manifest.shard ? `, shard ${r.manifest.shard.index} of ${r.manifest.shard.count}` : ''})`,
+    `images    ${c.images.in} in, ${c.images.kept} kept, ${c.images.dropped} with no region left`,
+    `regions   ${c.regions.in} in, ${c.regions.kept} kept, ${c.regions.inSamples} in samples, ${c.regions.rejected} rejected${reasons ? ` (${reasons})` : ''}`,
+    `samples   ${c.samples}`,
+    'files',
+    ...r.manifest.files.map((f) => `  ${f.file.padEnd(40)} ${String(f.rows).padStart(8)} rows ${String(f.bytes).padStart(11)} bytes`),
+    `  manifest.json`,
+  ]
+  if (r.reader.errors > 0 || r.reader.warnings > 0) lines.push(`reader: ${r.reader.errors} errors, ${r.reader.warnings} warnings (run pixcap validate for details)`)
+  return `${lines.join('\n')}\n`
+}
+
+/** Runs a conversion with a progress bar on a TTY and prints the summary or JSON. */
+export async function runConvertAndReport(options: ConvertOptions, json: boolean, io: CliIo): Promise<ConvertResult> {
+  const bar = createProgressBar(io, json)
+  try {
+    return await convertDataset(options, (e) => {
+      if (e.kind === 'progress') bar(e)
+    })
+  } finally {
+    bar.finish()
+  }
+}
+
+/** `pixcap convert`: Pix2Cap-COCO -> a target format on disk (Parquet / Arrow / JSONL, rejects, manifest). */
+export const convertCommand: Command = {
+  name: 'convert',
+  summary: 'convert Pix2Cap-COCO into a training corpus (gpt4roi, densecoco, vgdata, llava, sharegpt, qwen-vl)',
+  usage,
+  async run(rawArgs, io) {
+    const { json, ...options } = parseConvertArgs(rawArgs, io.cwd)
+    const result = await runConvertAndReport(options, json, io)
+    if (json) printJson(io, { ok: true, outDir: result.outDir, manifest: result.manifest, reader: result.reader })
+    else io.stdout.write(renderConvertSummary(result))
+    return 0
+  },
+}

@@ -1,0 +1,228 @@
+// `pixcap convert`: Pix2Cap-COCO JSON -> filtered regions -> a target format -> a corpus on disk
+// (ARCHITECTURE.md "A corpus on disk"): data files, rejects.jsonl, sidecars, and manifest.json written LAST.
+// Everything streams: the reader yields one image at a time, the filter and format work per image, the sinks write
+// 1k-row batches. Same input + same seed -> byte-identical files (formats seed per image; writers are deterministic).
+// On any failure every temporary file is removed and no manifest is written.
+import { stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { PixcapError, UsageError } from '../errors.js'
+import { filterImages } from '../dataset/filter-images.js'
+import { DEFAULT_FILTER_POLICY, type FilterPolicy } from '../dataset/filter-policy.js'
+import { FORMATS, type FormatName } from '../formats/registry.js'
+import type { FormatContext, TargetFormat } from '../formats/target-format.js'
+import { loadTemplates } from '../instruct/load-templates.js'
+import { GPT4ROI_MAX_REGIONS } from '../instruct/gpt4roi-conversation.js'
+import type { Row } from '../io/arrow-batch.js'
+import { openCorpusSink, type OutputFormat } from '../io/corpus-sink.js'
+import { MANIFEST_FILE, writeManifest, type Manifest, type ManifestCounts, type ManifestFile } from '../io/manifest.js'
+import { openRejectsWriter } from '../io/rejects-writer.js'
+import type { ShardLimits } from '../io/shards.js'
+import { readPix2Cap, type Pix2CapReport } from '../sources/pix2cap/read-pix2cap.js'
+import type { ImageRecord } from '../records/region-record.js'
+import type { RejectRecord } from '../records/reject.js'
+import { writeFileAtomic } from '../util/atomic-write.js'
+import { sha256, sha256File } from '../util/sha256.js'
+import { embeddedImageFields, embedImages } from './embed-images.js'
+import { pixcapVersion } from './pixcap-version.js'
+import { withMaskChecks, type MaskRejectCounts } from './mask-rejects.js'
+import { selectShard } from './select-shard.js'
+
+/** Options of {@link convertDataset}. */
+export interface ConvertOptions {
+  /** Pix2Cap-COCO JSON. */
+  annotations: string
+  panopticDir?: string
+  imagesDir?: string
+  to: FormatName
+  outDir: string
+  seed?: number
+  /** Regions per sample (GPT4RoI: 15). */
+  maxRegions?: number
+  /** Template file; default: the bundled templates/pixcap-default.json. */
+  templates?: string
+  /** Row formats only; default parquet. */
+  formats?: OutputFormat[]
+  /** Split name; default from the file name. */
+  split?: string
+  /** This run is job `index` of `count`. */
+  shard?: { index: number; count: number }
+  embedImages?: boolean
+  /** Check each image's panoptic PNG (needs panopticDir); disagreeing regions become rejects. */
+  verifyMasks?: boolean
+  filterPolicy?: FilterPolicy
+  formatOptions?: Record<string, unknown>
+  limits?: Partial<ShardLimits>
+  /** Adds `createdAt` to the manifest (off by default so reruns compare byte-equal). */
+  timestamp?: boolean
+}
+
+/** Progress and outcome events; only the CLI draws them. */
+export type ConvertEvent =
+  | { kind: 'progress'; stage: 'images'; done: number; total?: number }
+  | { kind: 'file'; file: ManifestFile }
+
+/** What a conversion produced. */
+export interface ConvertResult {
+  outDir: string
+  manifestPath: string
+  manifest: Manifest
+  reader: Pick<Pix2CapReport, 'errors' | 'warnings'>
+}
+
+const DEFAULT_SEED = 0
+
+async function inputEntry(role: string, path: string): Promise<Manifest['inputs'][number]> {
+  return { role, path, bytes: (await stat(path)).size, sha256: await sha256File(path) }
+}
+
+function checkOptions(o: ConvertOptions, format: TargetFormat): void {
+  if (o.shard) {
+    const { index, count } = o.shard
+    if (!Number.isInteger(count) || count < 1) throw new UsageError(`--num-shards must be a positive integer, got ${count}`)
+    if (!Number.isInteger(index) || index < 0 || index >= count) throw new UsageError(`--shard-index must be in 0..${count - 1}, got ${index}`)
+    if (format.kind === 'document') throw new UsageError(`--shard-index/--num-shards split row formats only; ${format.name} writes one JSON document per split`)
+  }
+  if (o.verifyMasks && !o.panopticDir) throw new UsageError('--verify-masks needs --panoptic-dir')
+  if (o.embedImages && !o.imagesDir) throw new UsageError('--embed-images needs --images-dir')
+  if (o.maxRegions !== undefined && (!Number.isInteger(o.maxRegions) || o.maxRegions < 1)) throw new UsageError(`--max-regions must be a positive integer, got ${o.maxRegions}`)
+}
+
+/**
+ * The data files a sidecar (e.g. LLaMA-Factory's dataset_info.json) should point at: one format's files, the most
+ * widely readable one written (JSONL, then Parquet, then Arrow), since such tools load one file type per entry.
+ */
+export function sidecarDataKind(formats: readonly string[]): string {
+  return ['jsonl', 'parquet', 'arrow'].find((k) => formats.includes(k)) ?? 'parquet'
+}
+
+/** Runs a conversion, yielding progress events; returns the result (with the written manifest). */
+export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<ConvertEvent, ConvertResult> {
+  const format: TargetFormat | undefined = (FORMATS as Record<string, TargetFormat>)[o.to]
+  if (!format) throw new UsageError(`--to must be one of ${Object.keys(FORMATS).join(', ')}, got "${o.to}"`)
+  checkOptions(o, format)
+  const seed = o.seed ?? DEFAULT_SEED
+  const policy = o.filterPolicy ?? DEFAULT_FILTER_POLICY
+  const loaded = await loadTemplates(o.templates)
+  const reader = readPix2Cap({ annotations: o.annotations, ...(o.split ? { split: o.split } : {}) })
+  const split = reader.split
+  const formatOptions = format.options.parse(o.formatOptions ?? {})
+  const ctx: FormatContext = { seed, templates: loaded.templates, maxRegions: o.maxRegions ?? GPT4ROI_MAX_REGIONS, split, options: formatOptions }
+  const formats: OutputFormat[] = format.kind === 'rows' ? [...new Set<OutputFormat>(o.formats ?? ['parquet'])] : []
+  const inputs = [await inputEntry('annotations', o.annotations)]
+
+  const rejects = await openRejectsWriter(join(o.outDir, 'rejects.jsonl'))
+  const onReject = (r: RejectRecord) => rejects.write(r)
+  const filtered = filterImages(selectShard(reader.entries(), o.shard), policy, { onReject })
+  const maskCounts: MaskRejectCounts = { regions: 0, images: 0 }
+  const checked = o.verifyMasks ? withMaskChecks(filtered, o.panopticDir!, onReject, maskCounts) : filtered
+  let imagesDone = 0
+  let regionsInSamples = 0
+  let samples = 0
+  const files: ManifestFile[] = []
+  const cleanups: (() => Promise<void>)[] = [() => rejects.abort()]
+  // The image count is known once the `images` list has been read (before annotations); a job sees only its share.
+  const progress = (): ConvertEvent => {
+    const total = reader.report.counts.images
+    return { kind: 'progress', stage: 'images', done: imagesDone, ...(total > 0 && !o.shard ? { total } : {}) }
+  }
+
+  try {
+    if (format.kind === 'rows') {
+      const fields = o.embedImages ? embeddedImageFields(format.fields, format.name) : format.fields
+      const sink = await openCorpusSink({ outDir: o.outDir, split, fields, formats, embedImages: o.embedImages === true, ...(o.limits ? { limits: o.limits } : {}), ...(o.shard ? { job: o.shard } : {}) })
+      cleanups.push(() => sink.abort())
+      for await (const image of checked) {
+        const result = format.fromImage(image, ctx)
+        regionsInSamples += image.regions.length - result.rejects.length
+        for (const r of result.rejects) await onReject(r)
+        let rows = result.rows as Row[]
+        if (o.embedImages) rows = await embedImages(rows, o.imagesDir!, o.annotations)
+        await sink.write(rows)
+        samples += rows.length
+        imagesDone++
+        if (imagesDone % 256 === 0) yield progress()
+      }
+      for (const f of await sink.close()) files.push({ ...f, kind: f.file.split('.').pop()! })
+      if (format.sidecars) {
+        const primary = sidecarDataKind(formats)
+        for (const side of format.sidecars({ name: 'pix2cap_coco', splits: [{ split, rows: samples, files: files.filter((f) => f.kind === primary).map((f) => f.file) }] })) {
+          await writeFileAtomic(join(o.outDir, side.path), side.content)
+          files.push({ file: side.path, kind: 'sidecar', rows: 0, bytes: Buffer.byteLength(side.content), sha256: sha256(side.content) })
+        }
+      }
+    } else {
+      const counted = (async function* (): AsyncGenerator<ImageRecord> {
+        for await (const image of checked) {
+          imagesDone++
+          yield image
+        }
+      })()
+      const rel = format.fileName(split)
+      const result = await format.write(counted, ctx, join(o.outDir, rel))
+      regionsInSamples = result.regions
+      samples = result.images
+      for (const r of result.rejects) await onReject(r)
+      const abs = join(o.outDir, rel)
+      files.push({ file: rel, kind: 'document', rows: result.images, bytes: (await stat(abs)).size, sha256: await sha256File(abs) })
+    }
+    yield progress()
+    await rejects.close()
+    files.push({ file: 'rejects.jsonl', kind: 'rejects', rows: rejects.counts.total, bytes: (await stat(rejects.path)).size, sha256: await sha256File(rejects.path) })
+  } catch (err) {
+    for (const c of cleanups.reverse()) await c().catch(() => {})
+    throw err
+  }
+
+  const fc = filtered.counts
+  const counts: ManifestCounts = {
+    images: { in: fc.imagesIn, kept: fc.imagesKept - maskCounts.images, dropped: fc.imagesDropped + maskCounts.images },
+    regions: { in: fc.regionsIn, kept: fc.regionsKept - maskCounts.regions, inSamples: regionsInSamples, rejected: rejects.counts.total },
+    rejectedByReason: { ...rejects.counts.byReason },
+    samples,
+  }
+  const manifest: Manifest = {
+    manifestVersion: 1,
+    pixcap: { version: await pixcapVersion() },
+    command: 'convert',
+    ...(o.timestamp ? { createdAt: new Date().toISOString() } : {}),
+    format: { name: format.name, kind: format.kind, options: formatOptions },
+    split,
+    seed,
+    inputs,
+    templates: { file: loaded.file, sha256: loaded.sha256 },
+    filterPolicy: { ...policy },
+    options: {
+      maxRegions: ctx.maxRegions,
+      formats,
+      embedImages: o.embedImages === true,
+      verifyMasks: o.verifyMasks === true,
+      panopticDir: o.panopticDir ?? null,
+      imagesDir: o.imagesDir ?? null,
+      limits: o.limits ?? {},
+    },
+    shard: o.shard ?? null,
+    counts,
+    files,
+  }
+  for (const file of files) yield { kind: 'file', file }
+  let manifestPath: string
+  try {
+    manifestPath = await writeManifest(o.outDir, manifest)
+  } catch (err) {
+    if (err instanceof PixcapError && err.code === 'invariant') {
+      throw new PixcapError('invariant', join(o.outDir, MANIFEST_FILE), err.path, `${err.detail}; the data files were written but the corpus is not valid`)
+    }
+    throw err
+  }
+  return { outDir: o.outDir, manifestPath, manifest, reader: { errors: reader.report.errors, warnings: reader.report.warnings } }
+}
+
+/** Runs a conversion to the end; `onEvent` sees progress. */
+export async function convertDataset(o: ConvertOptions, onEvent: (e: ConvertEvent) => void = () => {}): Promise<ConvertResult> {
+  const it = convertDatasetIter(o)
+  for (;;) {
+    const next = await it.next()
+    if (next.done) return next.value
+    onEvent(next.value)
+  }
+}
