@@ -31,6 +31,8 @@ export interface SpawnBridgeOptions {
   redact?: Redactor
   signal?: AbortSignal
   killGraceMs?: number
+  /** false: stdout is plain text (a scorer command), only logged; success is exit code 0. Default true. */
+  protocol?: boolean
 }
 
 /** How a bridge process ended. Success and failure have the same shape (STYLE.md §10). */
@@ -86,7 +88,7 @@ function describe(r: Omit<BridgeResult, 'message' | 'ok'>, ok: boolean): string 
   else if (r.final?.type === 'error') why = `reported an error: ${r.final.message}`
   else if (r.signal) why = `was killed by ${r.signal}`
   else if (r.exitCode !== 0) why = `failed with exit code ${r.exitCode}`
-  else why = 'exited 0 without a final "done" event'
+  else why = 'exited 0 without a final "done" event (did it crash before reporting?)'
   const tail = r.stderrTail.trim() ? `\nstderr (last lines):\n${r.stderrTail.trimEnd()}` : ''
   return `bridge ${why}: ${cmd}${tail}`
 }
@@ -187,7 +189,7 @@ export async function spawnBridge(o: SpawnBridgeOptions): Promise<BridgeProcess>
       lineNo++
       const line = redact(raw)
       stdoutOut?.write(`${line}\n`)
-      if (protocolError) continue
+      if (protocolError || o.protocol === false) continue
       if (line.trim() === '') continue
       try {
         const ev = parseBridgeLine(line, lineNo)
@@ -240,7 +242,7 @@ export async function spawnBridge(o: SpawnBridgeOptions): Promise<BridgeProcess>
       protocolError,
       final,
     }
-    const ok = !canceled && !protocolError && code === 0 && final?.type === 'done'
+    const ok = !canceled && !protocolError && code === 0 && (o.protocol === false || final?.type === 'done')
     return { ...fields, ok, message: describe(fields, ok) }
   })()
 
