@@ -45,15 +45,16 @@ function fmtNumber(n: number | null): string {
   return Math.abs(n) >= 1e4 || (n !== 0 && Math.abs(n) < 1e-3) ? n.toExponential(4) : String(Number(n.toPrecision(6)))
 }
 
-/** Renders the comparison as an aligned text table. */
+/** Renders the comparison as an aligned text table (section headers are lines of their own). */
 export function renderComparison(c: RunComparison): string {
-  const rows: string[][] = [['', ...c.ids], ['recipe', ...c.recipes], ['status', ...c.statuses]]
-  if (c.configDiff.length > 0) rows.push(['# config differences', ...c.ids.map(() => '')])
+  const rows: (string[] | string)[] = [['', ...c.ids], ['recipe', ...c.recipes], ['status', ...c.statuses]]
+  if (c.configDiff.length > 0) rows.push('# config differences')
   for (const d of c.configDiff) rows.push([d.key, ...d.values.map((v) => v ?? '-')])
-  if (c.metrics.length > 0) rows.push(['# final metrics', ...c.ids.map(() => '')])
+  if (c.metrics.length > 0) rows.push('# final metrics')
   for (const m of c.metrics) rows.push([m.name, ...m.values.map(fmtNumber)])
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)))
-  const lines = rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd())
+  const table = rows.filter((r): r is string[] => Array.isArray(r))
+  const widths = (table[0] ?? []).map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length)))
+  const lines = rows.map((r) => (typeof r === 'string' ? r : r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()))
   if (c.configDiff.length === 0) lines.push('(configs are identical)')
   return `${lines.join('\n')}\n`
 }
