@@ -26,13 +26,13 @@ export const ProgressEvent = z.looseObject({
   step: z.number().int().nonnegative(),
   total: z.number().int().nonnegative().nullable().optional(),
 })
-/** One step-indexed scalar (loss, lr, ...). */
+/** One step-indexed scalar (loss, lr, ...); null is a non-finite value (NaN/inf: JSON has none, a diverged loss). */
 export const MetricEvent = z.looseObject({
   ...base,
   type: z.literal('metric'),
   step: z.number().int().nonnegative(),
   name: z.string().min(1),
-  value: z.number(),
+  value: z.number().nullable(),
 })
 /** A file or folder the bridge produced, relative to its output dir. */
 export const ArtifactEvent = z.looseObject({

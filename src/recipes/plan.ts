@@ -97,6 +97,12 @@ export function planRun(o: PlanOptions): Plan {
       const entryTail = [step.bridge, '--config', configFile, '--output-dir', artifactsDir]
       const entry = recipe.bridge.script ? [resolve(o.cwd, recipe.bridge.script), ...entryTail] : ['-m', recipe.bridge.module, ...entryTail]
       const distributed = step.distributed ?? step.bridge !== 'env'
+      // A bridge that starts its own workers (python-bridge's gpt4roi backend runs torch.distributed.run itself) is
+      // run once (`distributed: false`); it gets the recipe's topology in its config instead of being wrapped.
+      const content: Record<string, unknown> =
+        launcher.type === 'torchrun' && !distributed
+          ? { launcher_argv: torchrunArgv(launcher, []), nnodes: launcher.nnodes, nproc_per_node: launcher.nproc_per_node, master_port: launcher.master_port, ...step.config }
+          : step.config
       let argv: string[]
       if (launcher.type === 'torchrun' && distributed) argv = torchrunArgv(launcher, entry)
       else argv = localArgv(o.python, entry)
@@ -112,7 +118,7 @@ export function planRun(o: PlanOptions): Plan {
         env: { ...recipe.env, ...o.bridgeEnv },
         cwd: o.cwd,
         expectedOutputs: step.outputs.map((p) => resolve(artifactsDir, p)),
-        config: { file: configFile, content: step.config },
+        config: { file: configFile, content },
       })
     } else {
       const argv = step.command[0] === 'pixcap' ? [...o.pixcapArgv, ...step.command.slice(1)] : [...step.command]

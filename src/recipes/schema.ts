@@ -49,7 +49,11 @@ export type Launcher = z.infer<typeof Launcher>
 export const BridgeStep = z.strictObject({
   name: z.string().regex(/^[\w.-]+$/, 'letters, digits, _ . - only'),
   bridge: z.enum(['env', 'train', 'infer']),
-  /** Under torchrun/slurm, run this step distributed (default: train and infer are, env is not). */
+  /**
+   * Under torchrun/slurm, wrap the bridge in the launcher (one bridge per rank; default for train and infer). false:
+   * run the bridge once and pass the topology in its config (nproc_per_node, nnodes, master_port, launcher_argv), for
+   * bridges that start their own workers.
+   */
   distributed: z.boolean().optional(),
   config: z.record(z.string(), z.unknown()).default({}),
   /** Outputs the step promises, relative to the run's artifacts dir. */

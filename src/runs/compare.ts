@@ -40,8 +40,8 @@ export function compareRuns(runs: readonly RunRecord[]): RunComparison {
   return { ids: runs.map((r) => r.id), statuses: runs.map((r) => r.status), recipes: runs.map((r) => r.recipe.name), configDiff, metrics }
 }
 
-function fmtNumber(n: number | null): string {
-  if (n === null) return '-'
+function fmtNumber(n: number | null | undefined): string {
+  if (n === null || n === undefined) return '-'
   return Math.abs(n) >= 1e4 || (n !== 0 && Math.abs(n) < 1e-3) ? n.toExponential(4) : String(Number(n.toPrecision(6)))
 }
 

@@ -29,9 +29,9 @@ export async function readMetrics(file: string): Promise<MetricLine[]> {
   return out
 }
 
-/** Points of one metric, sorted by step (the last value wins for a repeated step). */
+/** Finite points of one metric, sorted by step (the last value wins for a repeated step; nulls are gaps). */
 export function metricSeries(points: readonly MetricLine[], name: string): { step: number; value: number }[] {
   const byStep = new Map<number, number>()
-  for (const p of points) if (p.name === name) byStep.set(p.step, p.value)
+  for (const p of points) if (p.name === name && p.value !== null) byStep.set(p.step, p.value)
   return [...byStep.entries()].sort((a, b) => a[0] - b[0]).map(([step, value]) => ({ step, value }))
 }

@@ -41,7 +41,7 @@ export const BridgeInfo = z.looseObject({
 })
 
 /** The last value of each metric. */
-export const MetricPoint = z.object({ step: z.number(), value: z.number() })
+export const MetricPoint = z.object({ step: z.number(), value: z.number().nullable() })
 
 /** A plan step as recorded (argv, env, cwd, outputs). */
 export const RecordedStep = z.object({
@@ -87,5 +87,6 @@ export const RunRecord = z.object({
 export type RunRecord = z.infer<typeof RunRecord>
 
 /** One line of metrics.jsonl. */
-export const MetricLine = z.object({ name: z.string(), step: z.number(), value: z.number(), t: z.number() })
+/** `value` is null for a non-finite value (NaN, inf). */
+export const MetricLine = z.object({ name: z.string(), step: z.number(), value: z.number().nullable(), t: z.number() })
 export type MetricLine = z.infer<typeof MetricLine>

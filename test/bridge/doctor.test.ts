@@ -7,12 +7,14 @@ import { captureIo } from '../helpers/io.js'
 describe.skipIf(!SYSTEM_PYTHON)('pixcap doctor', () => {
   it('reports what the bridge env command says', async () => {
     const d = await runDoctor({ env: process.env, cwd: process.cwd(), python: 'python3', script: bridge('env_report') })
-    expect(d).toMatchObject({ ok: true, executable: 'python3', bridge: 'fixture', torch: '2.0.0+cpu', cuda: false, gpus: [], transformers: '4.40.0', gpt4roi: { importable: false } })
+    expect(d).toMatchObject({ ok: true, executable: 'python3', bridge: 'fixture', torch: '2.0.0+cpu', cuda: true, transformers: '4.40.0', gpt4roi: { importable: false } })
+    expect(d.gpus).toHaveLength(1)
     expect(d.argv.slice(0, 3)).toEqual(['python3', bridge('env_report'), 'env'])
     const text = renderDoctor(d)
     expect(text).toContain('pixcap doctor: ok\n')
-    expect(text).toContain('  CUDA:         not available\n')
-    expect(text).toContain("  GPT4RoI:      importable=false, error=No module named 'gpt4roi'\n")
+    expect(text).toContain('  CUDA:         available\n')
+    expect(text).toContain('  GPU 0:        NVIDIA H200, 150.0 GiB, sm 9.0\n')
+    expect(text).toContain('  GPT4RoI:      home=null, importable=false, error=no checkout configured\n')
   })
 
   it('fails with exit code 1 and the reason when the bridge cannot run', async () => {

@@ -15,6 +15,10 @@ describe('bridge protocol', () => {
     expect(parseBridgeLine(line, 1).type).toBe(type)
   })
 
+  it('accepts null metric values (the bridge writes non-finite floats as null)', () => {
+    expect(parseBridgeLine('{"v":1,"type":"metric","step":3,"name":"loss","value":null}', 1)).toMatchObject({ value: null })
+  })
+
   it('keeps extra keys (hello from the env command carries gpus)', () => {
     const e = parseBridgeLine('{"v":1,"type":"hello","bridge":"0.1.0","python":"3.11","torch":null,"cuda":false,"gpus":[{"name":"H200"}]}', 1)
     expect(e).toMatchObject({ gpus: [{ name: 'H200' }] })

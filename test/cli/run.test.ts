@@ -9,7 +9,8 @@ describe('pixcap run --dry-run', () => {
     expect(await main(['run', 'gpt4roi-stage2-pix2cap', '--dry-run', '--json', '--runs-dir', '/nonexistent/runs'], io)).toBe(0)
     const { plan } = JSON.parse(io.out())
     expect(plan.runDir).toMatch(/^\/nonexistent\/runs\/\d{8}-\d{6}-[0-9a-z]{6}$/)
-    expect(plan.steps[0].argv.slice(0, 3)).toEqual(['torchrun', '--nnodes=1', '--nproc_per_node=8'])
+    expect(plan.steps[0].argv.slice(0, 3)).toEqual(['/py', '-m', 'pixcap_bridge'])
+    expect(plan.steps[0].config.content.nproc_per_node).toBe(8)
   })
 
   it('prints a readable plan, with --set applied', async () => {

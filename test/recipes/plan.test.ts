@@ -52,33 +52,46 @@ describe('planRun', () => {
     expect(a.configSha256).not.toBe(c.configSha256)
   })
 
-  it('gpt4roi stage 2 on torchrun: 1 node x 8 GPUs, FSDP and the gpt4roi.md §7 hyper-parameters', async () => {
+  it('gpt4roi stage 2 on torchrun: 1 node x 8 GPUs; the bridge launches its workers and gets the topology', async () => {
     const p = await plan('gpt4roi-stage2-pix2cap')
     const step = p.steps[0]
-    expect(step?.argv).toEqual([
-      'torchrun', '--nnodes=1', '--nproc_per_node=8', '--master_addr=127.0.0.1', '--master_port=29500',
-      '-m', 'pixcap_bridge', 'train', '--config', '/runs/RID/config/train.json', '--output-dir', '/runs/RID/artifacts',
-    ])
+    expect(p.launcher).toEqual({ type: 'torchrun', torchrun: 'torchrun', nnodes: 1, nproc_per_node: 8, node_rank: 0, master_addr: '127.0.0.1', master_port: 29500 })
+    expect(step?.argv).toEqual(['/venv/bin/python', '-m', 'pixcap_bridge', 'train', '--config', '/runs/RID/config/train.json', '--output-dir', '/runs/RID/artifacts'])
     expect(step?.env).toEqual({ NORM_ATTN: '1', ...BRIDGE_ENV })
-    expect(step?.config?.content).toMatchObject({
-      backend: 'gpt4roi', epochs: 2, lr: 2e-5, batch_size: 2, grad_accum: 1, lr_scheduler: 'cosine', warmup_steps: 3000,
-      bf16: true, tf32: true, gradient_checkpointing: true, model_max_length: 2048, fsdp: 'full_shard auto_wrap',
+    const c = step?.config?.content as Record<string, unknown>
+    expect(c).toMatchObject({
+      launcher_argv: ['torchrun', '--nnodes=1', '--nproc_per_node=8', '--master_addr=127.0.0.1', '--master_port=29500'],
+      nnodes: 1, nproc_per_node: 8, master_port: 29500,
+      backend: 'gpt4roi', gpt4roi_home: 'third_party/GPT4RoI', stage1_dir: 'exp/stage1', corpus: 'out/pix2cap-gpt4roi', lr: 2e-5, batch_size: 2, seed: 0,
+    })
+    expect(c.gpt4roi_args).toMatchObject({
+      num_train_epochs: 2, learning_rate: 2e-5, per_device_train_batch_size: 2, gradient_accumulation_steps: 1, lr_scheduler_type: 'cosine',
+      warmup_steps: 3000, bf16: true, tf32: true, gradient_checkpointing: true, model_max_length: 2048, fsdp: 'full_shard auto_wrap',
       fsdp_transformer_layer_cls_to_wrap: 'LlamaDecoderLayer', save_steps: 3000, save_total_limit: 1, seed: 0,
-      init_from: 'exp/stage1', corpus: 'out/pix2cap-gpt4roi',
     })
     expect(p.upstream.gpt4roi).toBe('/work/proj/third_party/GPT4RoI')
   })
 
+  it('a rank-aware bridge step (distributed: true) is wrapped in torchrun', async () => {
+    const p = await plan('gpt4roi-stage2-pix2cap', ['steps.train.distributed=true'])
+    expect(p.steps[0]?.argv).toEqual([
+      'torchrun', '--nnodes=1', '--nproc_per_node=8', '--master_addr=127.0.0.1', '--master_port=29500',
+      '-m', 'pixcap_bridge', 'train', '--config', '/runs/RID/config/train.json', '--output-dir', '/runs/RID/artifacts',
+    ])
+    expect(p.steps[0]?.config?.content).not.toHaveProperty('launcher_argv')
+  })
+
   it('torchrun on several nodes: rendezvous endpoint, or master addr with node rank', async () => {
-    const rdzv = await plan('gpt4roi-stage2-pix2cap', ['launcher.nnodes=2', 'launcher.rdzv_endpoint=node0:29400', 'launcher.rdzv_id=job7'])
+    const rdzv = await plan('gpt4roi-stage2-pix2cap', ['steps.train.distributed=true', 'launcher.nnodes=2', 'launcher.rdzv_endpoint=node0:29400', 'launcher.rdzv_id=job7'])
     expect(rdzv.steps[0]?.argv.slice(0, 6)).toEqual(['torchrun', '--nnodes=2', '--nproc_per_node=8', '--rdzv_backend=c10d', '--rdzv_endpoint=node0:29400', '--rdzv_id=job7'])
-    const master = await plan('gpt4roi-stage2-pix2cap', ['launcher.nnodes=2', 'launcher.node_rank=1', 'launcher.master_addr=10.0.0.5'])
+    const master = await plan('gpt4roi-stage2-pix2cap', ['steps.train.distributed=true', 'launcher.nnodes=2', 'launcher.node_rank=1', 'launcher.master_addr=10.0.0.5'])
     expect(master.steps[0]?.argv.slice(0, 6)).toEqual(['torchrun', '--nnodes=2', '--nproc_per_node=8', '--node_rank=1', '--master_addr=10.0.0.5', '--master_port=29500'])
   })
 
   it('gpt4roi stage 2 on Slurm, 2 nodes: the sbatch script and its submit argv', async () => {
     const p = await plan('gpt4roi-stage2-pix2cap', [
       'launcher={type: slurm, nodes: 2, gpus_per_node: 8, time: "48:00:00", partition: gpu, cpus_per_task: 32}',
+      'steps.train.distributed=true',
     ])
     expect(p.sbatch?.file).toBe('/runs/RID/job.sbatch')
     expect(p.sbatch?.submitArgv).toEqual(['sbatch', '--parsable', '/runs/RID/job.sbatch'])
@@ -107,7 +120,7 @@ srun --nodes="$SLURM_NNODES" --ntasks-per-node=1 torchrun --nnodes="$SLURM_NNODE
   })
 
   it('quotes sbatch arguments that the shell would otherwise interpret', async () => {
-    const p = await plan('gpt4roi-stage2-pix2cap', ['launcher={type: slurm, nodes: 2, gpus_per_node: 8}', "env.NOTE=it's $HOME; rm -rf /"])
+    const p = await plan('gpt4roi-stage2-pix2cap', ['launcher={type: slurm, nodes: 2, gpus_per_node: 8}', 'steps.train.distributed=true', "env.NOTE=it's $HOME; rm -rf /"])
     expect(p.sbatch?.text).toContain(`export NOTE='it'\\''s $HOME; rm -rf /'`)
   })
 

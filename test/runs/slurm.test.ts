@@ -30,7 +30,7 @@ describe('slurm launcher', () => {
     const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` }
     const out = await runRecipe({
       recipe: 'gpt4roi-stage2-pix2cap',
-      set: ['launcher={type: slurm, nodes: 2, gpus_per_node: 8, partition: gpu}', 'vars.corpus=corpus'],
+      set: ['launcher={type: slurm, nodes: 2, gpus_per_node: 8, partition: gpu}', 'steps.train.distributed=true', 'vars.corpus=corpus'],
       runsDir, cwd, env,
     })
     expect(out.status).toBe('queued')

@@ -46,8 +46,8 @@ describe.skipIf(skipReason !== null)(`smoke-cpu end to end${skipReason ? ` (skip
     expect(r.artifacts.some((a: { kind: string; path: string }) => a.kind === 'checkpoint' && existsSync(join(out.dir, a.path)))).toBe(true)
     const loss = (await readMetrics(join(out.dir, 'metrics.jsonl'))).filter((m) => m.name === 'loss')
     expect(loss.length).toBeGreaterThanOrEqual(10)
-    const head = loss.slice(0, 5).reduce((s, m) => s + m.value, 0) / 5
-    const tail = loss.slice(-5).reduce((s, m) => s + m.value, 0) / 5
+    const head = loss.slice(0, 5).reduce((s, m) => s + (m.value ?? Number.NaN), 0) / 5
+    const tail = loss.slice(-5).reduce((s, m) => s + (m.value ?? Number.NaN), 0) / 5
     expect(tail).toBeLessThan(head)
     const events = (await readFile(join(out.dir, 'events.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l).event.type)
     expect(events[0]).toBe('hello')
