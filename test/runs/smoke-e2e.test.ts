@@ -13,7 +13,9 @@ import { HAS_PYTHON, PYTHON, REPO_ROOT } from '../helpers/fixtures.js'
 import { captureIo } from '../helpers/io.js'
 
 const BRIDGE_PKG = join(REPO_ROOT, 'python-bridge/pixcap_bridge')
-const CORPUS = join(REPO_ROOT, 'out/demo')
+// PIXCAP_SMOKE_CORPUS / PIXCAP_SMOKE_IMAGES point the test at another corpus (e.g. a bridge test corpus).
+const CORPUS = process.env.PIXCAP_SMOKE_CORPUS ?? join(REPO_ROOT, 'out/demo')
+const IMAGES = process.env.PIXCAP_SMOKE_IMAGES ?? join(REPO_ROOT, 'sample/images')
 const HAS_CORPUS = existsSync(join(CORPUS, 'manifest.json'))
 const CAN_MAKE_CORPUS = resolveCommand(['demo']) !== null
 const skipReason = !existsSync(BRIDGE_PKG)
@@ -35,7 +37,7 @@ describe.skipIf(skipReason !== null)(`smoke-cpu end to end${skipReason ? ` (skip
   it('finishes with falling loss, a checkpoint artifact, and config + dataset hashes recorded', async () => {
     const runsDir = await mkdtemp(join(tmpdir(), 'pixcap-smoke-runs-'))
     const io = { ...captureIo({ ...process.env, PIXCAP_PYTHON: PYTHON }), cwd: REPO_ROOT }
-    const code = await main(['run', 'recipes/smoke-cpu.yaml', '--runs-dir', runsDir, '--json'], io)
+    const code = await main(['run', 'recipes/smoke-cpu.yaml', '--runs-dir', runsDir, '--json', '--set', `vars.corpus=${CORPUS}`, '--set', `vars.images_root=${IMAGES}`], io)
     const out = JSON.parse(io.out())
     expect(code, `${io.err()}\n${out.record?.failure?.message ?? ''}`).toBe(0)
     const r = out.record

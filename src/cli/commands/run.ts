@@ -59,7 +59,7 @@ export const runCommand: Command = {
     const r = outcome.record
     if (values.json) printJson(io, { ok: outcome.status === 'finished' || outcome.status === 'queued', id: outcome.id, dir: outcome.dir, status: outcome.status, record: r })
     else {
-      const metrics = Object.entries(r.lastMetrics).map(([k, v]) => `${k}=${v.value} @${v.step}`).join(', ')
+      const metrics = Object.entries(r.lastMetrics).map(([k, v]) => `${k}=${v.value === null ? 'nan' : Number(v.value.toPrecision(4))} @${v.step}`).join(', ')
       io.stdout.write(`run ${outcome.id} ${outcome.status}${r.slurmJobId ? ` (slurm job ${r.slurmJobId})` : ''}${metrics ? `: ${metrics}` : ''}\n`)
       if (r.failure) io.stderr.write(`${r.failure.message}\n`)
     }

@@ -35,7 +35,8 @@ export const runsListCommand: Command = {
     }
     if (runs.length === 0) io.stdout.write(`no runs in ${runsDir}\n`)
     for (const r of runs) {
-      const loss = r.lastMetrics.loss ? ` loss=${r.lastMetrics.loss.value}` : ''
+      const last = r.lastMetrics.loss?.value
+      const loss = last === undefined ? '' : ` loss=${last === null ? 'nan' : Number(last.toPrecision(4))}`
       io.stdout.write(`${r.id}  ${r.status.padEnd(8)}  ${r.recipe.name}  ${duration(r)}${loss}\n`)
     }
     return 0
