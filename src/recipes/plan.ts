@@ -20,6 +20,8 @@ export interface PlanStep {
   expectedOutputs: string[]
   /** Bridge steps: the config JSON written before the spawn. */
   config: { file: string; content: Record<string, unknown> } | null
+  /** Command steps: where their stdout is saved besides the run's stdout.log. */
+  stdoutFile: string | null
 }
 
 /** The whole plan. */
@@ -119,11 +121,12 @@ export function planRun(o: PlanOptions): Plan {
         cwd: o.cwd,
         expectedOutputs: step.outputs.map((p) => resolve(artifactsDir, p)),
         config: { file: configFile, content },
+        stdoutFile: null,
       })
     } else {
       const argv = step.command[0] === 'pixcap' ? [...o.pixcapArgv, ...step.command.slice(1)] : [...step.command]
       const cwd = step.cwd ? resolve(o.cwd, step.cwd) : o.cwd
-      if (launcher.type === 'slurm') slurmSteps.push({ name: step.name, words: argv })
+      if (launcher.type === 'slurm') slurmSteps.push({ name: step.name, words: step.stdout ? [...argv, { raw: '>' }, resolve(artifactsDir, step.stdout)] : argv })
       steps.push({
         name: step.name,
         kind: 'command',
@@ -132,6 +135,7 @@ export function planRun(o: PlanOptions): Plan {
         cwd,
         expectedOutputs: step.outputs.map((p) => resolve(artifactsDir, p)),
         config: null,
+        stdoutFile: step.stdout ? resolve(artifactsDir, step.stdout) : null,
       })
     }
   }

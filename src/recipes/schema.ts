@@ -66,6 +66,8 @@ export const CommandStep = z.strictObject({
   command: z.array(z.string()).min(1),
   env: z.record(z.string(), z.string()).default({}),
   cwd: z.string().optional(),
+  /** Also save the command's stdout to this file (relative to the artifacts dir), e.g. a scorer's --json report. */
+  stdout: z.string().optional(),
   outputs: z.array(z.string()).default([]),
 })
 

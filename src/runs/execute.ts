@@ -1,7 +1,9 @@
 // `pixcap run`: recipe -> plan -> run record -> steps, with events, metrics and artifacts recorded as they arrive.
 // Lifecycle (runs.md §7): queued -> running -> finished | failed | killed. Cancelling (the abort signal: SIGINT or
 // SIGTERM to pixcap) ends the bridge's whole process group and marks the run killed.
-import { existsSync } from 'node:fs'
+import { createReadStream, existsSync } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { Readable } from 'node:stream'
 import { join, relative } from 'node:path'
 import { PixcapError } from '../errors.js'
 import { PACKAGE_ROOT, bridgeEnv, resolvePython } from '../bridge/python.js'
@@ -11,7 +13,7 @@ import { checkRelativePath } from '../io/safe-path.js'
 import { loadRecipe } from '../recipes/load.js'
 import { type Plan, planRun } from '../recipes/plan.js'
 import type { Recipe } from '../recipes/schema.js'
-import { writeFileAtomic } from '../util/atomic-write.js'
+import { writeFileAtomic, writeStreamAtomic } from '../util/atomic-write.js'
 import { hasSbatch, submitSbatch } from './launchers/slurm.js'
 import { datasetRefs, gitInfo, hostInfo, recordedEnv } from './provenance.js'
 import { createRedactor } from './redact.js'
@@ -128,6 +130,7 @@ export async function runRecipe(o: RunRecipeOptions): Promise<RunOutcome> {
       if (step.config) await writeFileAtomic(step.config.file, `${JSON.stringify(step.config.content, null, 2)}\n`)
       o.onProgress?.({ kind: 'step', name: step.name, argv: step.argv })
       await writer.note(`# pixcap: step ${step.name}: ${formatArgv(step.argv)}`)
+      const stepStdoutStart = existsSync(paths.stdout) ? (await stat(paths.stdout)).size : 0
       const proc = await spawnBridge({
         argv: step.argv,
         env: { ...o.env, ...step.env },
@@ -146,6 +149,7 @@ export async function runRecipe(o: RunRecipeOptions): Promise<RunOutcome> {
         o.onProgress?.({ kind: 'event', step: step.name, event })
       }
       const r = await proc.result
+      if (step.stdoutFile && r.ok) await copyFile(paths.stdout, step.stdoutFile, stepStdoutStart)
       if (!r.ok) {
         const failure: RunFailure = { step: step.name, exitCode: r.exitCode, signal: r.signal, stderrTail: r.stderrTail, message: r.message }
         final = r.canceled
@@ -170,6 +174,11 @@ export async function runRecipe(o: RunRecipeOptions): Promise<RunOutcome> {
   await writer.update({ ...final, endedAt, heartbeatAt: endedAt })
   await writer.flush()
   return { id: plan.runId, dir: paths.dir, status: writer.record.status, record: writer.record }
+}
+
+/** Copies the part of stdout.log a step wrote (from byte `start`) to its own file, atomically. */
+async function copyFile(log: string, dest: string, start: number): Promise<void> {
+  await writeStreamAtomic(dest, existsSync(log) ? createReadStream(log, { start }) : Readable.from([]))
 }
 
 /** Applies one bridge event to the record: bridge facts, metrics, artifacts. */

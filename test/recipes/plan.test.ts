@@ -35,6 +35,7 @@ describe('planRun', () => {
         file: '/runs/RID/config/train.json',
         content: { backend: 'smoke', corpus: 'out/demo', split: 'train', images_root: 'sample/images', steps: 40, batch_size: 4, lr: 0.003, seed: 0, device: 'cpu', log_every: 1, save_every: 0 },
       },
+      stdoutFile: null,
     })
     expect(p.datasets).toEqual(['/work/proj/out/demo'])
     expect(p.configSha256).toMatch(/^[0-9a-f]{64}$/)
@@ -124,14 +125,16 @@ srun --nodes="$SLURM_NNODES" --ntasks-per-node=1 torchrun --nnodes="$SLURM_NNODE
     expect(p.sbatch?.text).toContain(`export NOTE='it'\\''s $HOME; rm -rf /'`)
   })
 
-  it('eval recipes: infer, then scorer commands through this pixcap with run paths filled in', async () => {
+  it('eval recipes: scorer commands run through this pixcap, with run paths filled in', async () => {
     const p = await plan('vg-region-caption-eval')
-    expect(p.steps.map((s) => [s.name, s.kind])).toEqual([['infer', 'bridge'], ['score', 'command']])
-    expect(p.steps[0]?.expectedOutputs).toEqual(['/runs/RID/artifacts/predictions.jsonl'])
-    expect(p.steps[1]?.argv).toEqual([
-      '/usr/bin/node', '/opt/pixcap/bin/pixcap.js', 'eval', 'captions', '--pred', '/runs/RID/artifacts/predictions.jsonl',
-      '--ref', 'out/vg-eval/references.jsonl', '--out', '/runs/RID/artifacts/metrics.json', '--json',
+    expect(p.steps.map((s) => [s.name, s.kind])).toEqual([['prepare', 'command'], ['infer', 'bridge'], ['score', 'command']])
+    expect(p.steps[0]?.argv).toEqual([
+      '/usr/bin/node', '/opt/pixcap/bin/pixcap.js', 'eval', 'vg-prepare', '--annotations', 'data/vg/test_caption.json', '--images-dir', 'data/vg/images',
+      '--out', '/runs/RID/artifacts/questions.jsonl', '--refs', '/runs/RID/artifacts/references.json', '--json',
     ])
+    expect(p.steps[1]?.config?.content).toMatchObject({ questions: '/runs/RID/artifacts/questions.jsonl', results_dir: '/runs/RID/artifacts/results', temperature: 0 })
+    expect(p.steps[2]?.stdoutFile).toBe('/runs/RID/artifacts/metrics.json')
+    expect(p.steps[2]?.expectedOutputs).toEqual(['/runs/RID/artifacts/metrics.json'])
     const v = await plan('vipbench-bbox-eval')
     expect(v.steps.map((s) => s.name)).toEqual(['infer', 'grade', 'score'])
     expect(v.steps[1]?.argv).toContain('gpt-4-0613')

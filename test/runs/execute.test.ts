@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs'
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { stringify } from 'yaml'
 import { runRecipe } from '../../src/runs/execute.js'
 import { readMetrics } from '../../src/runs/metrics-file.js'
 import { listRuns, readRun } from '../../src/runs/store.js'
 import { sha256 } from '../../src/util/sha256.js'
-import { SYSTEM_PYTHON } from '../helpers/bridges.js'
+import { SYSTEM_PYTHON, bridge } from '../helpers/bridges.js'
 import { fixtureRecipe } from '../helpers/recipes.js'
 
 const env = (extra: Record<string, string> = {}) => ({ ...process.env, PIXCAP_PYTHON: undefined, ...extra })
@@ -96,6 +97,29 @@ describe.skipIf(!SYSTEM_PYTHON)('runRecipe with fixture bridges (real processes)
     expect(stderr).toContain('HF_TOKEN=***')
     expect(stderr).toContain('MY_API_KEY=***')
     expect(await readFile(join(out.dir, 'events.jsonl'), 'utf8')).toContain('using token *** and key ***')
+  })
+
+  it('command steps run after the bridge; a step stdout can be saved as an artifact; a missing output fails the run', async () => {
+    const { dir, runsDir } = await fixtureRecipe('metrics')
+    const file = join(dir, 'two.yaml')
+    const script = 'import sys; print(\'{"ok": 1}\'); print(sys.argv[1])'
+    await writeFile(file, stringify({
+      name: 'two-steps',
+      python: 'python3',
+      bridge: { script: bridge('metrics') },
+      steps: [
+        { name: 'train', bridge: 'train', config: { steps: 2 } },
+        { name: 'score', command: ['python3', '-c', script, '${run.artifacts}/checkpoint-2'], stdout: 'report.json', outputs: ['report.json'] },
+      ],
+    }))
+    const out = await runRecipe({ recipe: file, runsDir, cwd: dir, env: env() })
+    expect(out.status).toBe('finished')
+    expect(await readFile(join(out.dir, 'artifacts/report.json'), 'utf8')).toBe(`{"ok": 1}\n${join(out.dir, 'artifacts/checkpoint-2')}\n`)
+    const bad = await runRecipe({ recipe: file, runsDir, cwd: dir, env: env(), set: ['steps.score.outputs=[missing.json]'] })
+    expect(bad.status).toBe('failed')
+    expect(bad.record.failure).toMatchObject({ step: 'score', message: 'step score finished but did not write artifacts/missing.json' })
+    const crash = await runRecipe({ recipe: file, runsDir, cwd: dir, env: env(), set: ['steps.score.command=[python3, -c, "import sys; sys.exit(2)"]'] })
+    expect(crash.record.failure).toMatchObject({ step: 'score', exitCode: 2 })
   })
 
   it('a corpus without manifest.json is refused before any run dir exists', async () => {
