@@ -72,10 +72,10 @@ describe.skipIf(!SYSTEM_PYTHON)('pixcap run as a real process', () => {
     expect(p.out()).toContain(`run ${run.id} killed`)
   })
 
-  it('pixcap killed with SIGKILL mid-run -> the next runs list shows lost', async () => {
+  it('pixcap killed with SIGKILL mid-run -> the next runs list shows lost; runs cancel then ends the orphaned bridge', async () => {
     const { file, dir: cwd, runsDir } = await fixtureRecipe('hang')
     const p = pixcap(['run', file, '--runs-dir', runsDir], cwd)
-    const { dir } = await startedHangRun(runsDir)
+    const { dir, childPid, grandchild } = await startedHangRun(runsDir)
     p.child.kill('SIGKILL')
     await p.exit
     expect(await status(dir)).toBe('running') // nothing could record the end
@@ -89,6 +89,12 @@ describe.skipIf(!SYSTEM_PYTHON)('pixcap run as a real process', () => {
     const json = JSON.parse(listed)
     expect(json.runs).toHaveLength(1)
     expect(json.runs[0].status).toBe('lost')
+    expect(alive(childPid)).toBe(true) // detached bridge outlived its owner
+    const c = pixcap(['runs', 'cancel', json.runs[0].id, '--runs-dir', runsDir], cwd)
+    expect(await c.exit).toBe(0)
+    expect(c.out()).toContain('killed-group, now killed')
+    await waitFor(() => !alive(childPid) && !alive(grandchild), 10_000, 'the orphaned group to exit')
+    expect(await status(dir)).toBe('killed')
   })
 
   it('runs cancel stops a live run through its owner, which records killed', async () => {
