@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI lives in dist/cli/main.js (npm run build).
-// SIGINT/SIGTERM abort io.signal so a command can end its children and record the outcome (pixcap run marks the run
-// killed after ending the bridge's process group). A command that ignores the signal is exited after 10 s, or at once
-// on a second signal.
+// SIGINT/SIGTERM abort io.signal, so a command that listens (pixcap run: it ends the bridge's process group and
+// records the run as killed) can finish cleanly. When nothing listens, or on a second signal, exit at once (130);
+// a listener gets at most 10 s.
+import { getEventListeners } from 'node:events'
 import { main, processIo } from '../dist/cli/main.js'
 
 const controller = new AbortController()
@@ -10,7 +11,7 @@ let received = 0
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
     received++
-    if (received > 1) process.exit(130)
+    if (received > 1 || getEventListeners(controller.signal, 'abort').length === 0) process.exit(130)
     controller.abort(new Error(`received ${sig}`))
     setTimeout(() => process.exit(130), 10_000).unref()
   })

@@ -120,6 +120,9 @@ export async function runRecipe(o: RunRecipeOptions): Promise<RunOutcome> {
 
   await writer.update({ status: 'running', startedAt: new Date().toISOString() })
   writer.startHeartbeat(heartbeatMs(o.env))
+  // Listening tells bin/pixcap.js that this command handles SIGINT itself (steps check `aborted` between spawns).
+  const onAbort = (): void => {}
+  o.signal?.addEventListener('abort', onAbort)
   let final: Pick<RunRecord, 'status' | 'exitCode' | 'signal' | 'failure'> = { status: 'finished', exitCode: 0, signal: null, failure: null }
   try {
     for (const step of plan.steps) {
@@ -169,6 +172,7 @@ export async function runRecipe(o: RunRecipeOptions): Promise<RunOutcome> {
     final = { status: 'failed', exitCode: null, signal: null, failure: { step: null, exitCode: null, signal: null, stderrTail: '', message } }
   } finally {
     writer.stopHeartbeat()
+    o.signal?.removeEventListener('abort', onAbort)
   }
   const endedAt = new Date().toISOString()
   await writer.update({ ...final, endedAt, heartbeatAt: endedAt })
