@@ -15,7 +15,7 @@ import { type Plan, planRun } from '../recipes/plan.js'
 import type { Recipe } from '../recipes/schema.js'
 import { writeFileAtomic, writeStreamAtomic } from '../util/atomic-write.js'
 import { hasSbatch, submitSbatch } from './launchers/slurm.js'
-import { datasetRefs, gitInfo, hostInfo, recordedEnv } from './provenance.js'
+import { datasetRefs, gitInfo, gpuInventory, hostInfo, recordedEnv } from './provenance.js'
 import { createRedactor } from './redact.js'
 import type { RunFailure, RunRecord } from './run-record.js'
 import { RunWriter } from './run-writer.js'
@@ -80,7 +80,7 @@ export async function runRecipe(o: RunRecipeOptions): Promise<RunOutcome> {
   const { plan, recipe } = await prepare(o)
   // Provenance first: a missing corpus is an error before any run directory exists.
   const datasets = await datasetRefs(plan.datasets)
-  const [pixcapGit, upstreamGit] = await Promise.all([gitInfo(PACKAGE_ROOT), plan.upstream.gpt4roi ? gitInfo(plan.upstream.gpt4roi) : null])
+  const [pixcapGit, upstreamGit, gpus] = await Promise.all([gitInfo(PACKAGE_ROOT), plan.upstream.gpt4roi ? gitInfo(plan.upstream.gpt4roi) : null, gpuInventory(o.env)])
   const paths = await createRunDir(o.runsDir, plan.runId)
   const redact = createRedactor(o.env)
   const now = new Date().toISOString()
@@ -98,7 +98,7 @@ export async function runRecipe(o: RunRecipeOptions): Promise<RunOutcome> {
     host: hostInfo(),
     env: recordedEnv(o.env, stepEnv),
     bridge: null,
-    gpus: [],
+    gpus,
     pid: process.pid,
     childPid: null,
     slurmJobId: null,
