@@ -2,7 +2,7 @@
 // Lifecycle (runs.md §7): queued -> running -> finished | failed | killed. Cancelling (the abort signal: SIGINT or
 // SIGTERM to pixcap) ends the bridge's whole process group and marks the run killed.
 import { createReadStream, existsSync } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { open, stat } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import { join, relative } from 'node:path'
 import { PixcapError } from '../errors.js'
@@ -17,6 +17,7 @@ import { writeFileAtomic, writeStreamAtomic } from '../util/atomic-write.js'
 import { hasSbatch, submitSbatch } from './launchers/slurm.js'
 import { datasetRefs, gitInfo, gpuInventory, hostInfo, recordedEnv } from './provenance.js'
 import { createRedactor } from './redact.js'
+import { parseTorchrunFailure } from './torchrun-failure.js'
 import type { RunFailure, RunRecord } from './run-record.js'
 import { RunWriter } from './run-writer.js'
 import { createRunDir, heartbeatMs, newRunId } from './store.js'
@@ -154,7 +155,9 @@ export async function runRecipe(o: RunRecipeOptions): Promise<RunOutcome> {
       const r = await proc.result
       if (step.stdoutFile && r.ok) await copyFile(paths.stdout, step.stdoutFile, stepStdoutStart)
       if (!r.ok) {
-        const failure: RunFailure = { step: step.name, exitCode: r.exitCode, signal: r.signal, stderrTail: r.stderrTail, message: r.message }
+        const reported = r.final?.type === 'error' ? (({ v: _v, type: _t, ...rest }) => rest)(r.final) : null
+        const torchrun = parseTorchrunFailure(await readTail(paths.stderr, STDERR_PARSE_BYTES))
+        const failure: RunFailure = { step: step.name, exitCode: r.exitCode, signal: r.signal, stderrTail: r.stderrTail, message: r.message, reported, torchrun }
         final = r.canceled
           ? { status: 'killed', exitCode: r.exitCode, signal: r.signal, failure: null }
           : { status: 'failed', exitCode: r.exitCode, signal: r.signal, failure }
@@ -178,6 +181,24 @@ export async function runRecipe(o: RunRecipeOptions): Promise<RunOutcome> {
   await writer.update({ ...final, endedAt, heartbeatAt: endedAt })
   await writer.flush()
   return { id: plan.runId, dir: paths.dir, status: writer.record.status, record: writer.record }
+}
+
+/** How much of stderr.log's end is searched for a torchrun failure block (8 ranks of entries fit easily). */
+const STDERR_PARSE_BYTES = 64 * 1024
+
+/** The last `bytes` of a file as text. */
+async function readTail(file: string, bytes: number): Promise<string> {
+  if (!existsSync(file)) return ''
+  const fh = await open(file, 'r')
+  try {
+    const { size } = await fh.stat()
+    const start = Math.max(0, size - bytes)
+    const buf = Buffer.alloc(size - start)
+    await fh.read(buf, 0, buf.length, start)
+    return buf.toString('utf8')
+  } finally {
+    await fh.close()
+  }
 }
 
 /** Copies the part of stdout.log a step wrote (from byte `start`) to its own file, atomically. */

@@ -1,6 +1,7 @@
 // run.json: everything needed to reproduce and judge a run (runs.md §7: status lifecycle, git + dirty flag, config
 // hash, dataset manifest hash, host, GPUs, structured failure). pixcap's own JSON layout is the source of truth.
 import { z } from 'zod'
+import { TorchrunFailure } from './torchrun-failure.js'
 
 /**
  * queued -> running -> finished | failed | killed. `lost` is never written: a reader derives it when the owning pixcap
@@ -26,6 +27,10 @@ export const RunFailure = z.object({
   signal: z.string().nullable(),
   stderrTail: z.string(),
   message: z.string(),
+  /** The bridge's `error` event fields (message, traceback, and any structured failure it adds). */
+  reported: z.record(z.string(), z.unknown()).nullable().optional(),
+  /** torchrun's ChildFailedError block, parsed (torchrun-failure.ts). */
+  torchrun: TorchrunFailure.nullable().optional(),
 })
 export type RunFailure = z.infer<typeof RunFailure>
 

@@ -9,6 +9,9 @@ import { listRuns, readRun } from '../../src/runs/store.js'
 import { sha256 } from '../../src/util/sha256.js'
 import { SYSTEM_PYTHON, bridge } from '../helpers/bridges.js'
 import { fixtureRecipe } from '../helpers/recipes.js'
+import { REPO_ROOT } from '../helpers/fixtures.js'
+
+const TORCHRUN = join(REPO_ROOT, '.venv/bin/torchrun')
 
 const env = (extra: Record<string, string> = {}) => ({ ...process.env, PIXCAP_PYTHON: undefined, ...extra })
 
@@ -120,6 +123,27 @@ describe.skipIf(!SYSTEM_PYTHON)('runRecipe with fixture bridges (real processes)
     expect(bad.record.failure).toMatchObject({ step: 'score', message: 'step score finished but did not write artifacts/missing.json' })
     const crash = await runRecipe({ recipe: file, runsDir, cwd: dir, env: env(), set: ['steps.score.command=[python3, -c, "import sys; sys.exit(2)"]'] })
     expect(crash.record.failure).toMatchObject({ step: 'score', exitCode: 2 })
+  })
+
+  it('an error event is kept as the reported failure', async () => {
+    const { file, dir, runsDir } = await fixtureRecipe('error')
+    const out = await runRecipe({ recipe: file, runsDir, cwd: dir, env: env() })
+    expect(out.status).toBe('failed')
+    expect(out.record.failure).toMatchObject({
+      exitCode: 1,
+      message: expect.stringMatching(/^bridge reported an error: corpus\/manifest\.json: counts\.train: expected a positive integer, got 0: python3 /),
+      reported: { message: 'corpus/manifest.json: counts.train: expected a positive integer, got 0', traceback: 'Traceback (most recent call last):\n  ...\nBridgeError', failure: { kind: 'config' } },
+      torchrun: null,
+    })
+  })
+
+  it.skipIf(!existsSync(TORCHRUN))('under the torchrun launcher, a failing rank becomes a structured torchrun failure', async () => {
+    const { file, dir, runsDir } = await fixtureRecipe('exit3')
+    const port = 29700 + Math.floor(Math.random() * 200)
+    const out = await runRecipe({ recipe: file, runsDir, cwd: dir, env: env(), set: [`launcher={type: torchrun, torchrun: ${TORCHRUN}, nproc_per_node: 1, master_port: ${port}}`] })
+    expect(out.status).toBe('failed')
+    expect(out.record.steps[0]?.argv.slice(0, 5)).toEqual([TORCHRUN, '--nnodes=1', '--nproc_per_node=1', '--master_addr=127.0.0.1', `--master_port=${port}`])
+    expect(out.record.failure?.torchrun).toMatchObject({ script: bridge('exit3'), rootCause: { rank: 0, localRank: 0, exitCode: 3, signal: null, errorFile: null }, others: [] })
   })
 
   it('a corpus without manifest.json is refused before any run dir exists', async () => {
