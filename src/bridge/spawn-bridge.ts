@@ -33,6 +33,8 @@ export interface SpawnBridgeOptions {
   killGraceMs?: number
   /** false: stdout is plain text (a scorer command), only logged; success is exit code 0. Default true. */
   protocol?: boolean
+  /** End the process group after this long (the result then has timedOut: true). */
+  timeoutMs?: number
 }
 
 /** How a bridge process ended. Success and failure have the same shape (STYLE.md §10). */
@@ -47,6 +49,8 @@ export interface BridgeResult {
   stderrTail: string
   /** True when ended by cancel() or the abort signal. */
   canceled: boolean
+  /** True when ended because `timeoutMs` passed. */
+  timedOut: boolean
   /** The first protocol violation on stdout, if any (the process is then killed). */
   protocolError: string | null
   /** The `done` or `error` event, if one arrived. */
@@ -83,7 +87,8 @@ function describe(r: Omit<BridgeResult, 'message' | 'ok'>, ok: boolean): string 
   const cmd = formatArgv(r.argv)
   if (ok) return `bridge finished: ${cmd}`
   let why: string
-  if (r.canceled) why = `was cancelled${r.signal ? ` (${r.signal})` : ''}`
+  if (r.timedOut) why = `timed out after ${r.durationMs} ms${r.signal ? ` (${r.signal})` : ''}`
+  else if (r.canceled) why = `was cancelled${r.signal ? ` (${r.signal})` : ''}`
   else if (r.protocolError) why = `broke the protocol: ${r.protocolError}`
   else if (r.final?.type === 'error') why = `reported an error: ${r.final.message}`
   else if (r.signal) why = `was killed by ${r.signal}`
@@ -154,7 +159,7 @@ export async function spawnBridge(o: SpawnBridgeOptions): Promise<BridgeProcess>
   if (pid === undefined) {
     const r = await child
     await Promise.all([endStream(stderrOut), endStream(stdoutOut)])
-    const fields = { argv: o.argv, pid: null, exitCode: r.exitCode ?? null, signal: null, durationMs: Date.now() - started, stderrTail: '', canceled: false, protocolError: null, final: null }
+    const fields = { argv: o.argv, pid: null, exitCode: r.exitCode ?? null, signal: null, durationMs: Date.now() - started, stderrTail: '', canceled: false, timedOut: false, protocolError: null, final: null }
     const message = `bridge could not start: ${formatArgv(o.argv)}: ${r.message ?? 'spawn failed'} (is the python executable right? set PIXCAP_PYTHON)`
     return { pid: -1, events: (async function* () {})(), result: Promise.resolve({ ...fields, ok: false, message }), cancel() {} }
   }
@@ -162,6 +167,7 @@ export async function spawnBridge(o: SpawnBridgeOptions): Promise<BridgeProcess>
   const queue = createQueue<BridgeEvent>()
   const tail: string[] = []
   let canceled = false
+  let timedOut = false
   let protocolError = null as string | null
   let final = null as BridgeResult['final']
   let exited = false
@@ -179,6 +185,12 @@ export async function spawnBridge(o: SpawnBridgeOptions): Promise<BridgeProcess>
     canceled = true
     terminate()
   }
+  const timeoutTimer = o.timeoutMs
+    ? setTimeout(() => {
+        timedOut = true
+        terminate()
+      }, o.timeoutMs)
+    : null
   const onAbort = (): void => cancel()
   if (o.signal?.aborted) cancel()
   else o.signal?.addEventListener('abort', onAbort, { once: true })
@@ -226,8 +238,9 @@ export async function spawnBridge(o: SpawnBridgeOptions): Promise<BridgeProcess>
     }
     await drained.catch(() => {})
     await child.catch(() => {})
-    if (canceled || protocolError) killProcessGroup(pid, 'SIGKILL') // stragglers of a cancelled group
+    if (canceled || timedOut || protocolError) killProcessGroup(pid, 'SIGKILL') // stragglers of a cancelled group
     if (killTimer) clearTimeout(killTimer)
+    if (timeoutTimer) clearTimeout(timeoutTimer)
     o.signal?.removeEventListener('abort', onAbort)
     queue.end()
     await Promise.all([endStream(stderrOut), endStream(stdoutOut)])
@@ -239,10 +252,11 @@ export async function spawnBridge(o: SpawnBridgeOptions): Promise<BridgeProcess>
       durationMs: Date.now() - started,
       stderrTail: tail.join('\n'),
       canceled,
+      timedOut,
       protocolError,
       final,
     }
-    const ok = !canceled && !protocolError && code === 0 && (o.protocol === false || final?.type === 'done')
+    const ok = !canceled && !timedOut && !protocolError && code === 0 && (o.protocol === false || final?.type === 'done')
     return { ...fields, ok, message: describe(fields, ok) }
   })()
 

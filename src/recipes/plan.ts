@@ -22,6 +22,8 @@ export interface PlanStep {
   config: { file: string; content: Record<string, unknown> } | null
   /** Command steps: where their stdout is saved besides the run's stdout.log. */
   stdoutFile: string | null
+  /** Wall-clock limit, or null. */
+  timeoutMs: number | null
 }
 
 /** The whole plan. */
@@ -122,6 +124,7 @@ export function planRun(o: PlanOptions): Plan {
         expectedOutputs: step.outputs.map((p) => resolve(artifactsDir, p)),
         config: { file: configFile, content },
         stdoutFile: null,
+        timeoutMs: step.timeout_s ? step.timeout_s * 1000 : null,
       })
     } else {
       const argv = step.command[0] === 'pixcap' ? [...o.pixcapArgv, ...step.command.slice(1)] : [...step.command]
@@ -136,6 +139,7 @@ export function planRun(o: PlanOptions): Plan {
         expectedOutputs: step.outputs.map((p) => resolve(artifactsDir, p)),
         config: null,
         stdoutFile: step.stdout ? resolve(artifactsDir, step.stdout) : null,
+        timeoutMs: step.timeout_s ? step.timeout_s * 1000 : null,
       })
     }
   }

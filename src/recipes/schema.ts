@@ -56,6 +56,8 @@ export const BridgeStep = z.strictObject({
    */
   distributed: z.boolean().optional(),
   config: z.record(z.string(), z.unknown()).default({}),
+  /** Stop the step (its whole process group) after this many seconds; the run fails with timedOut. */
+  timeout_s: z.number().positive().optional(),
   /** Outputs the step promises, relative to the run's artifacts dir. */
   outputs: z.array(z.string()).default([]),
 })
@@ -66,6 +68,7 @@ export const CommandStep = z.strictObject({
   command: z.array(z.string()).min(1),
   env: z.record(z.string(), z.string()).default({}),
   cwd: z.string().optional(),
+  timeout_s: z.number().positive().optional(),
   /** Also save the command's stdout to this file (relative to the artifacts dir), e.g. a scorer's --json report. */
   stdout: z.string().optional(),
   outputs: z.array(z.string()).default([]),

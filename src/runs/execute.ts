@@ -145,6 +145,7 @@ export async function runRecipe(o: RunRecipeOptions): Promise<RunOutcome> {
         signal: o.signal,
         killGraceMs: o.killGraceMs,
         protocol: step.kind === 'bridge',
+        timeoutMs: step.timeoutMs ?? undefined,
       })
       if (proc.pid > 0) await writer.update({ childPid: proc.pid })
       for await (const event of proc.events) {
@@ -157,7 +158,7 @@ export async function runRecipe(o: RunRecipeOptions): Promise<RunOutcome> {
       if (!r.ok) {
         const reported = r.final?.type === 'error' ? (({ v: _v, type: _t, ...rest }) => rest)(r.final) : null
         const torchrun = parseTorchrunFailure(await readTail(paths.stderr, STDERR_PARSE_BYTES))
-        const failure: RunFailure = { step: step.name, exitCode: r.exitCode, signal: r.signal, stderrTail: r.stderrTail, message: r.message, reported, torchrun }
+        const failure: RunFailure = { step: step.name, exitCode: r.exitCode, signal: r.signal, stderrTail: r.stderrTail, message: r.message, timedOut: r.timedOut, reported, torchrun }
         final = r.canceled
           ? { status: 'killed', exitCode: r.exitCode, signal: r.signal, failure: null }
           : { status: 'failed', exitCode: r.exitCode, signal: r.signal, failure }

@@ -27,6 +27,7 @@ export const RunFailure = z.object({
   signal: z.string().nullable(),
   stderrTail: z.string(),
   message: z.string(),
+  timedOut: z.boolean().optional(),
   /** The bridge's `error` event fields (message, traceback, and any structured failure it adds). */
   reported: z.record(z.string(), z.unknown()).nullable().optional(),
   /** torchrun's ChildFailedError block, parsed (torchrun-failure.ts). */

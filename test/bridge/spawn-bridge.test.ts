@@ -68,6 +68,18 @@ describe.skipIf(!SYSTEM_PYTHON)('spawnBridge (real processes)', () => {
     await waitFor(() => !alive(grandchild), 5000, 'the grandchild to exit')
   })
 
+  it('a timeout ends the group and says so', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pixcap-spawn-'))
+    const argv = [PY, bridge('hang'), 'train']
+    const p = await spawnBridge({ argv, env: process.env, cwd: dir, stderrFile: join(dir, 'stderr.log'), timeoutMs: 1500, killGraceMs: 500 })
+    let grandchild = 0
+    for await (const e of p.events) if (e.type === 'log') grandchild = Number(e.message.split(' ')[1])
+    const r = await p.result
+    expect(r).toMatchObject({ ok: false, timedOut: true, canceled: false, signal: 'SIGTERM' })
+    expect(r.message).toMatch(new RegExp(`^bridge timed out after \\d+ ms \\(SIGTERM\\): ${PY} `))
+    await waitFor(() => !alive(grandchild), 5000, 'the grandchild to exit')
+  })
+
   it('masks secret values in stderr and events', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pixcap-spawn-'))
     const env = { ...process.env, HF_TOKEN: 'hf_supersecretvalue123', MY_API_KEY: 'key-abcdef-987' }

@@ -36,6 +36,7 @@ describe('planRun', () => {
         content: { backend: 'smoke', corpus: 'out/demo', split: 'train', images_root: 'sample/images', steps: 40, batch_size: 4, lr: 0.003, seed: 0, device: 'cpu', log_every: 1, save_every: 0 },
       },
       stdoutFile: null,
+      timeoutMs: null,
     })
     expect(p.datasets).toEqual(['/work/proj/out/demo'])
     expect(p.configSha256).toMatch(/^[0-9a-f]{64}$/)
