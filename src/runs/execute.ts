@@ -125,8 +125,10 @@ export async function runRecipe(o: RunRecipeOptions): Promise<RunOutcome> {
   const onAbort = (): void => {}
   o.signal?.addEventListener('abort', onAbort)
   let final: Pick<RunRecord, 'status' | 'exitCode' | 'signal' | 'failure'> = { status: 'finished', exitCode: 0, signal: null, failure: null }
+  let currentStep: string | null = null
   try {
     for (const step of plan.steps) {
+      currentStep = step.name
       if (o.signal?.aborted) {
         final = { status: 'killed', exitCode: null, signal: null, failure: null }
         break
@@ -148,10 +150,17 @@ export async function runRecipe(o: RunRecipeOptions): Promise<RunOutcome> {
         timeoutMs: step.timeoutMs ?? undefined,
       })
       if (proc.pid > 0) await writer.update({ childPid: proc.pid })
-      for await (const event of proc.events) {
-        await writer.appendEvent(step.name, event)
-        await recordEvent(writer, step.name, event, paths.dir, plan.artifactsDir)
-        o.onProgress?.({ kind: 'event', step: step.name, event })
+      try {
+        for await (const event of proc.events) {
+          await writer.appendEvent(step.name, event)
+          await recordEvent(writer, step.name, event, paths.dir, plan.artifactsDir)
+          o.onProgress?.({ kind: 'event', step: step.name, event })
+        }
+      } catch (err) {
+        // e.g. an artifact path escaping the output dir: stop the bridge before reporting the run failed
+        proc.cancel()
+        await proc.result
+        throw err
       }
       const r = await proc.result
       if (step.stdoutFile && r.ok) await copyFile(paths.stdout, step.stdoutFile, stepStdoutStart)
@@ -173,7 +182,7 @@ export async function runRecipe(o: RunRecipeOptions): Promise<RunOutcome> {
     }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
-    final = { status: 'failed', exitCode: null, signal: null, failure: { step: null, exitCode: null, signal: null, stderrTail: '', message } }
+    final = { status: 'failed', exitCode: null, signal: null, failure: { step: currentStep, exitCode: null, signal: null, stderrTail: '', message } }
   } finally {
     writer.stopHeartbeat()
     o.signal?.removeEventListener('abort', onAbort)

@@ -125,6 +125,16 @@ describe.skipIf(!SYSTEM_PYTHON)('runRecipe with fixture bridges (real processes)
     expect(crash.record.failure).toMatchObject({ step: 'score', exitCode: 2 })
   })
 
+  it('an artifact path escaping the output dir fails the run and stops the bridge', async () => {
+    const { file, dir, runsDir } = await fixtureRecipe('escape')
+    const started = Date.now()
+    const out = await runRecipe({ recipe: file, runsDir, cwd: dir, env: env(), killGraceMs: 500 })
+    expect(Date.now() - started).toBeLessThan(20_000) // not the fixture's 30 s sleep
+    expect(out.status).toBe('failed')
+    expect(out.record.failure).toMatchObject({ step: 'train', message: 'bridge stdout (step train): path: "../../../etc/passwd" escapes its root directory' })
+    expect(out.record.artifacts).toEqual([])
+  })
+
   it('an error event is kept as the reported failure', async () => {
     const { file, dir, runsDir } = await fixtureRecipe('error')
     const out = await runRecipe({ recipe: file, runsDir, cwd: dir, env: env() })
