@@ -30,6 +30,15 @@ export function findRecipeFile(nameOrPath: string, cwd: string): string {
   throw new PixcapError('not_found', nameOrPath, [], `no such recipe: not a file, and no ${nameOrPath}.yaml in ${join(cwd, 'recipes')} or ${join(PACKAGE_ROOT, 'recipes')}`)
 }
 
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/** The `name` of a list element (steps are addressed by name), or undefined. */
+function nameOf(e: unknown): unknown {
+  return isRecord(e) ? e.name : undefined
+}
+
 /** Parses `key.path=value` into a path and a typed value (YAML scalars: 40 -> number, true -> boolean, [a] -> list). */
 export function parseOverride(text: string): { path: string[]; value: unknown } {
   const eq = text.indexOf('=')
@@ -56,15 +65,15 @@ export function setPath(doc: Record<string, unknown>, path: readonly string[], v
     const last = i === path.length - 1
     const at = path.slice(0, i + 1)
     if (Array.isArray(cur)) {
-      const idx = /^\d+$/.test(key) ? Number(key) : cur.findIndex((e) => typeof e === 'object' && e !== null && (e as { name?: unknown }).name === key)
+      const idx = /^\d+$/.test(key) ? Number(key) : cur.findIndex((e) => nameOf(e) === key)
       if (idx < 0 || idx > cur.length) throw new PixcapError('schema', file, path.slice(0, i), `--set ${path.join('.')}: no list element named "${key}"`)
       if (last) cur[idx] = value
       else {
         if (typeof cur[idx] !== 'object' || cur[idx] === null) cur[idx] = {}
         cur = cur[idx]
       }
-    } else if (typeof cur === 'object' && cur !== null) {
-      const obj = cur as Record<string, unknown>
+    } else if (isRecord(cur)) {
+      const obj = cur
       if (last) obj[key] = value
       else {
         if (typeof obj[key] !== 'object' || obj[key] === null) obj[key] = {}
@@ -80,11 +89,11 @@ function getPath(doc: unknown, path: readonly string[]): { found: boolean; value
   let cur: unknown = doc
   for (const key of path) {
     if (Array.isArray(cur)) {
-      const idx = /^\d+$/.test(key) ? Number(key) : cur.findIndex((e) => typeof e === 'object' && e !== null && (e as { name?: unknown }).name === key)
+      const idx = /^\d+$/.test(key) ? Number(key) : cur.findIndex((e) => nameOf(e) === key)
       if (idx < 0 || idx >= cur.length) return { found: false, value: undefined }
       cur = cur[idx]
-    } else if (typeof cur === 'object' && cur !== null && Object.hasOwn(cur, key)) {
-      cur = (cur as Record<string, unknown>)[key]
+    } else if (isRecord(cur) && Object.hasOwn(cur, key)) {
+      cur = cur[key]
     } else return { found: false, value: undefined }
   }
   return { found: true, value: cur }
@@ -164,12 +173,12 @@ export async function loadRecipe(o: LoadRecipeOptions): Promise<LoadedRecipe> {
   } catch (err) {
     throw new PixcapError('invalid_json', file, [], `not valid YAML: ${(err as Error).message}`)
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new PixcapError('schema', file, [], 'expected a mapping at the top level')
+  if (!isRecord(doc)) throw new PixcapError('schema', file, [], 'expected a mapping at the top level')
   for (const s of o.set ?? []) {
     const { path, value } = parseOverride(s)
-    setPath(doc as Record<string, unknown>, path, value, file)
+    setPath(doc, path, value, file)
   }
-  for (const [k] of Object.entries((doc as { env?: Record<string, unknown> }).env ?? {})) {
+  for (const k of Object.keys(isRecord(doc.env) ? doc.env : {})) {
     if (isSecretName(k)) throw new PixcapError('schema', file, ['env', k], 'secret variables (names with TOKEN, KEY or SECRET) may not be set in a recipe; export them in the shell instead')
   }
   const recipe = validateRecipe(interpolate(doc, o.env, file), file)
