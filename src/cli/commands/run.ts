@@ -53,6 +53,10 @@ export const runCommand: Command = {
       if (p.kind === 'started') io.stderr.write(`run ${p.id}: ${p.dir}\n`)
       else if (p.kind === 'step') io.stderr.write(`step ${p.name}: ${formatArgv(p.argv)}\n`)
       else if (p.event.type === 'progress') bar({ kind: 'progress', stage: p.step, done: p.event.step, total: p.event.total ?? undefined })
+      else if (p.event.type === 'log' && (p.event.level === 'warning' || p.event.level === 'error')) {
+        bar.finish()
+        io.stderr.write(`[${p.step}] ${p.event.level}: ${p.event.message}\n`)
+      }
     }
     const outcome = await runRecipe({ ...common, signal: io.signal, onProgress })
     bar.finish()
