@@ -2,7 +2,7 @@
 // Lifecycle (runs.md §7): queued -> running -> finished | failed | killed. Cancelling (the abort signal: SIGINT or
 // SIGTERM to pixcap) ends the bridge's whole process group and marks the run killed.
 import { createReadStream, existsSync } from 'node:fs'
-import { open, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import { join, relative } from 'node:path'
 import { PixcapError } from '../errors.js'
@@ -14,6 +14,7 @@ import { loadRecipe } from '../recipes/load.js'
 import { type Plan, planRun } from '../recipes/plan.js'
 import type { Recipe } from '../recipes/schema.js'
 import { writeFileAtomic, writeStreamAtomic } from '../util/atomic-write.js'
+import { readTail } from '../util/read-tail.js'
 import { hasSbatch, submitSbatch } from './launchers/slurm.js'
 import { datasetRefs, gitInfo, gpuInventory, hostInfo, recordedEnv } from './provenance.js'
 import { createRedactor } from './redact.js'
@@ -195,21 +196,6 @@ export async function runRecipe(o: RunRecipeOptions): Promise<RunOutcome> {
 
 /** How much of stderr.log's end is searched for a torchrun failure block (8 ranks of entries fit easily). */
 const STDERR_PARSE_BYTES = 64 * 1024
-
-/** The last `bytes` of a file as text. */
-async function readTail(file: string, bytes: number): Promise<string> {
-  if (!existsSync(file)) return ''
-  const fh = await open(file, 'r')
-  try {
-    const { size } = await fh.stat()
-    const start = Math.max(0, size - bytes)
-    const buf = Buffer.alloc(size - start)
-    await fh.read(buf, 0, buf.length, start)
-    return buf.toString('utf8')
-  } finally {
-    await fh.close()
-  }
-}
 
 /** Copies the part of stdout.log a step wrote (from byte `start`) to its own file, atomically. */
 async function copyFile(log: string, dest: string, start: number): Promise<void> {

@@ -7,6 +7,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
 import { PixcapError, type JsonPath, toJsonPath } from '../errors.js'
+import { readTail } from '../util/read-tail.js'
 import { RunRecord, type RunStatus } from './run-record.js'
 
 /** Default heartbeat period of a live run. */
@@ -132,12 +133,31 @@ export async function listRunIds(runsDir: string): Promise<string[]> {
   return entries.filter((e) => e.isDirectory() && existsSync(join(runsDir, e.name, 'run.json'))).map((e) => e.name).sort()
 }
 
-/** Reads a run with its derived status (lost detection on read). */
+/** How much of a Slurm job's stdout.log is read to find its final event. */
+const SLURM_TAIL_BYTES = 64 * 1024
+
+/**
+ * A Slurm run's status from its job's stdout.log (the sbatch --output file): the last `done`/`error` event ends it;
+ * any output means it started. Derived on read, nothing is written (the job, not pixcap, owns the run).
+ */
+export async function deriveSlurmStatus(r: RunRecord, stdoutFile: string): Promise<RunStatus> {
+  if (r.status !== 'queued' && r.status !== 'running') return r.status
+  const tail = await readTail(stdoutFile, SLURM_TAIL_BYTES)
+  if (tail.trim() === '') return r.status
+  for (const line of tail.trimEnd().split('\n').reverse()) {
+    const m = /"type"\s*:\s*"(done|error)"/.exec(line)
+    if (m) return m[1] === 'done' ? 'finished' : 'failed'
+  }
+  return 'running'
+}
+
+/** Reads a run with its derived status (lost detection on read; Slurm jobs from their output). */
 export async function readRun(runsDir: string, idOrPrefix: string, o: StatusOptions = {}): Promise<RunRecord> {
   const id = await findRunId(runsDir, idOrPrefix)
-  const file = runPaths(runsDir, id).runJson
-  const record = parseRunRecord(await readFile(file, 'utf8'), file)
-  return { ...record, status: deriveStatus(record, o) }
+  const paths = runPaths(runsDir, id)
+  const record = parseRunRecord(await readFile(paths.runJson, 'utf8'), paths.runJson)
+  const status = record.slurmJobId ? await deriveSlurmStatus(record, paths.stdout) : deriveStatus(record, o)
+  return { ...record, status }
 }
 
 /** Every run in the store, oldest first, with derived statuses. */

@@ -42,6 +42,12 @@ describe('slurm launcher', () => {
     expect(text).toContain(`--config ${join(out.dir, 'config/train.json')} --output-dir ${join(out.dir, 'artifacts')}`)
     expect(JSON.parse(await readFile(join(out.dir, 'config/train.json'), 'utf8'))).toMatchObject({ backend: 'gpt4roi', corpus: 'corpus' })
     expect((await listRuns(runsDir, { staleMs: 0 }))[0]?.status).toBe('queued') // owned by Slurm: never "lost"
+    // The job's output (sbatch --output=stdout.log) tells how far it got.
+    await writeFile(join(out.dir, 'stdout.log'), '{"v":1,"type":"hello","bridge":"0.1.0","python":"3.10","torch":"2.1","cuda":true}\n')
+    expect((await listRuns(runsDir))[0]?.status).toBe('running')
+    await writeFile(join(out.dir, 'stdout.log'), '{"v":1,"type":"hello","bridge":"0.1.0","python":"3.10","torch":"2.1","cuda":true}\n{"v":1,"type":"error","message":"x"}\n')
+    expect((await listRuns(runsDir))[0]?.status).toBe('failed')
+    await writeFile(join(out.dir, 'stdout.log'), '')
     const c = await cancelRun({ runsDir, id: out.id, env })
     expect(c).toEqual({ id: out.id, action: 'scancel', status: 'killed' })
     expect(await readFile(log, 'utf8')).toContain('scancel 4242\n')
