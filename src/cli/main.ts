@@ -25,12 +25,13 @@ export function renderHelp(commands: Command[] = COMMANDS): string {
   return `pixcap: region-level SFT corpora for multimodal models\n\nUsage: pixcap <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "pixcap <command> --help" for a command's options.\n`
 }
 
-function defaultIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }
+/** The real process's streams, env and cwd; `signal` is aborted by bin/pixcap.js on SIGINT/SIGTERM. */
+export function processIo(signal?: AbortSignal): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal }
 }
 
 /** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage error, 130 interrupted). */
-export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.stdout.write(renderHelp())
     return argv.length === 0 ? 2 : 0

@@ -1,6 +1,9 @@
 // Every CLI verb, one line each. A new command is one file in commands/ plus one line here.
 import type { Command } from './command.js'
 import { evalPanopticCommand } from './commands/eval-panoptic.js'
+import { doctorCommand } from './commands/doctor.js'
+import { runCommand } from './commands/run.js'
+import { runsCancelCommand, runsCompareCommand, runsListCommand, runsLogsCommand, runsPlotCommand, runsShowCommand } from './commands/runs.js'
 import { versionCommand } from './commands/version.js'
 import { vipbenchGradeCommand, vipbenchPrepareCommand, vipbenchScoreCommand } from './commands/vipbench.js'
 import { previewCommand } from './commands/preview.js'
@@ -25,4 +28,12 @@ export const COMMANDS: Command[] = [
   templatesCheckCommand,
   templatesImportCommand,
   evalPanopticCommand,
+  runCommand,
+  runsListCommand,
+  runsShowCommand,
+  runsLogsCommand,
+  runsCancelCommand,
+  runsCompareCommand,
+  runsPlotCommand,
+  doctorCommand,
 ]
