@@ -71,7 +71,7 @@ def run(command: str, config: str | None, output_dir: str | None, emitter: Emitt
         emitter.exception(e)
         return 130
     except BaseException as e:  # noqa: BLE001 - every failure must become an error event
-        emitter.exception(e)
+        emitter.exception(e, **getattr(e, "event_fields", {}))
         code = getattr(e, "exit_code", None)
         return code if isinstance(code, int) and code > 0 else 1
 
