@@ -31,6 +31,7 @@ def probe_gpt4roi(home: str | None) -> dict[str, Any]:
     # Pix2Cap's third_party/gpt4roi lacks gpt4roi/models/ (gpt4roi.md §9): say so before the import fails obscurely.
     report["has_models_dir"] = os.path.isfile(os.path.join(home, "gpt4roi", "models", "spi_llava.py"))
     sys.path.insert(0, home)
+    before = set(sys.modules)
     try:
         importlib.import_module("gpt4roi")
         report["importable"] = True
@@ -45,6 +46,9 @@ def probe_gpt4roi(home: str | None) -> dict[str, Any]:
         report["traceback"] = traceback.format_exc(limit=3)
     finally:
         sys.path.remove(home)
+        for name in set(sys.modules) - before:  # a probe must not leave this checkout's modules cached
+            if name == "gpt4roi" or name.startswith("gpt4roi."):
+                del sys.modules[name]
     return report
 
 

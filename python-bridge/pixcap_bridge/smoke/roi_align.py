@@ -31,12 +31,13 @@ def roi_align(
         raise ValueError(f"roi_align: {len(boxes)} box lists for {n} feature maps")
     r, s = sampling_ratio, output_size
     # Sub-bin sample offsets in units of one bin: (i + (j + 0.5) / r) for bin i, sample j.
-    steps = (torch.arange(s * r, device=feats.device, dtype=torch.float32) + 0.5) / r
+    cdt = torch.float64 if feats.dtype == torch.float64 else torch.float32  # sample coordinates in at least fp32
+    steps = (torch.arange(s * r, device=feats.device, dtype=cdt) + 0.5) / r
     outs = []
     for i, b in enumerate(boxes):
         if b.numel() == 0:
             continue
-        b = b.to(torch.float32) * spatial_scale - 0.5
+        b = b.to(cdt) * spatial_scale - 0.5
         x1, y1, x2, y2 = b.unbind(-1)
         bw = (x2 - x1) / s
         bh = (y2 - y1) / s
