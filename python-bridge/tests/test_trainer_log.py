@@ -19,7 +19,7 @@ def test_log_dicts_in_old_and_new_transformers_formats():
     assert parse_log_dict("{'loss': '1.234', 'grad_norm': '0.5', 'learning_rate': '2e-05', 'epoch': '0.01'}") == {
         "loss": 1.234, "grad_norm": 0.5, "learning_rate": 2e-05, "epoch": 0.01}
     assert parse_log_dict("{'loss': nan}") is None  # not a literal: ignored, never eval'd
-    assert parse_log_dict("config: {'a': 1}") is None
+    assert parse_log_dict(" 33%|###   | 1/3 [00:01<00:02,  1.00it/s]{'loss': 3.0}") == {"loss": 3.0}
     assert parse_log_dict("{'note': 'text only'}") is None
 
 
@@ -37,6 +37,14 @@ def test_stream_gives_progress_metrics_and_summary_with_tqdm_steps():
     ev = p.feed("{'train_runtime': 420.5, 'train_samples_per_second': 7.6, 'train_steps_per_second': 0.476, 'train_loss': 1.9, 'epoch': 2.0}")
     assert ("metric", {"step": 2, "name": "train_runtime", "value": 420.5}) in ev
     assert p.final["train_loss"] == 1.9
+
+
+def test_bar_and_dict_on_one_line():
+    # stderr (tqdm) and stdout (the log dict) share one pipe, so a dict can follow a bar without a newline
+    p = TrainerLogParser()
+    assert p.feed(" 50%|#####     | 5/10 [00:05<00:05,  1.00it/s]{'loss': 0.5, 'epoch': 0.5}") == [
+        ("progress", {"step": 5, "total": 10}), ("metric", {"step": 5, "name": "loss", "value": 0.5}),
+        ("metric", {"step": 5, "name": "epoch", "value": 0.5})]
 
 
 def test_without_tqdm_steps_count_logging_steps():

@@ -20,7 +20,7 @@ from collections import deque
 from typing import Any
 
 _TQDM = re.compile(r"\|\s*(\d+)/(\d+)\s*\[")
-_DICT = re.compile(r"^\s*(\{'[A-Za-z_]+':.*\})\s*$")
+_DICT = re.compile(r"(\{'[A-Za-z_]+':.*\})\s*$")  # may follow a tqdm bar on the same line (stderr/stdout merged)
 _ENTRY = re.compile(
     r"\[(?P<idx>\d+)\]:\n"
     r"  time\s*: (?P<time>.*)\n"
@@ -49,7 +49,7 @@ def _number(value: Any) -> float | None:
 
 def parse_log_dict(line: str) -> dict[str, float] | None:
     """The numeric fields of a Trainer log line (`{'loss': ...}`), or None if the line is not one."""
-    m = _DICT.match(line)
+    m = _DICT.search(line)
     if not m:
         return None
     try:
@@ -122,14 +122,14 @@ class TrainerLogParser:
             if not part.strip():
                 continue
             self.tail.append(part)
-            bar = _TQDM.search(part)
+            found = _DICT.search(part)
+            bar = _TQDM.search(part[: found.start()] if found else part)
             if bar and "%|" in part:
                 self.step, self.total = int(bar.group(1)), int(bar.group(2))
                 if (self.step, self.total) != self._last_progress:
                     self._last_progress = (self.step, self.total)
                     events.append(("progress", {"step": self.step, "total": self.total}))
-                continue
-            fields = parse_log_dict(part)
+            fields = parse_log_dict(found.group(1)) if found else None
             if fields is None:
                 continue
             if "train_runtime" in fields:
