@@ -8,12 +8,26 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import signal
 import sys
 
 from . import __version__
 from .protocol import BridgeError, Emitter, claim_stdout
 
 COMMANDS = ("env", "train", "infer")
+
+
+class Terminated(BaseException):
+    """Raised in the main thread on SIGTERM so that `finally` blocks run (the GPT4RoI launcher then stops torchrun's
+    process group instead of orphaning GPU workers); a BaseException so `except Exception` cannot swallow it."""
+
+    def __init__(self, signum: int):
+        super().__init__(f"terminated by {signal.Signals(signum).name}")
+        self.exit_code = 128 + signum
+
+
+def _on_sigterm(signum: int, _frame: object) -> None:
+    raise Terminated(signum)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as e:  # argparse already wrote the usage to stderr (which is where sys.stdout points now)
         emitter.error(f"usage error: see stderr (argv: {' '.join(sys.argv[1:] if argv is None else argv)})")
         return 2 if e.code else 0
+    signal.signal(signal.SIGTERM, _on_sigterm)
     torch_version, cuda = _torch_facts()
     emitter.emit("hello", bridge=__version__, python=platform.python_version(), torch=torch_version, cuda=cuda)
     return run(args.command, args.config, args.output_dir, emitter)
@@ -70,6 +85,9 @@ def run(command: str, config: str | None, output_dir: str | None, emitter: Emitt
     except KeyboardInterrupt as e:
         emitter.exception(e)
         return 130
+    except Terminated as e:
+        emitter.error(str(e))
+        return e.exit_code
     except BaseException as e:  # noqa: BLE001 - every failure must become an error event
         emitter.exception(e, **getattr(e, "event_fields", {}))
         code = getattr(e, "exit_code", None)

@@ -84,6 +84,9 @@ TRAIN_MEM = textwrap.dedent('''
     a, _ = p.parse_known_args()
     assert os.path.isfile(a.dataset_config)
     assert sorted(os.listdir(os.path.join(a.output_dir, "checkpoint-0")))[0] == "config.json"
+    if os.environ.get("HANG_PIDFILE"):
+        open(os.environ["HANG_PIDFILE"], "w").write(str(os.getpid()))
+        time.sleep(120)
     for step in range(1, a.max_steps + 1):
         sys.stderr.write(f"\\r {step * 33}%|###   | {step}/{a.max_steps} [00:01<00:02,  1.00it/s]"); sys.stderr.flush()
         print({"loss": round(3.0 / step, 4), "learning_rate": 2e-05, "epoch": step / a.max_steps}, flush=True)
@@ -142,6 +145,39 @@ def test_failed_run_reports_torchrun_root_cause(tmp_path):
     # A second run into the same output directory must not silently resume.
     p2 = run_bridge(["train", "--config", str(cfg), "--output-dir", str(tmp_path / "out")], timeout=180)
     assert "work directory is not empty" in parse_events(p2.stdout)[-1]["message"]
+
+
+def test_sigterm_stops_the_whole_torchrun_group(tmp_path):
+    import json
+    import signal
+    import subprocess
+    import time
+
+    from conftest import BRIDGE_ROOT
+
+    cfg = write_config(tmp_path / "run.json", **_fake_checkout(tmp_path))
+    pidfile = tmp_path / "worker.pid"
+    env = {**os.environ, "PYTHONPATH": str(BRIDGE_ROOT), "PYTHONUNBUFFERED": "1", "HANG_PIDFILE": str(pidfile)}
+    bridge = subprocess.Popen([sys.executable, "-m", "pixcap_bridge", "train", "--config", str(cfg), "--output-dir",
+                               str(tmp_path / "out")], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    deadline = time.monotonic() + 120
+    while not pidfile.exists() or not pidfile.read_text():
+        assert time.monotonic() < deadline and bridge.poll() is None, "worker never started"
+        time.sleep(0.2)
+    worker = int(pidfile.read_text())
+    bridge.send_signal(signal.SIGTERM)
+    out, _ = bridge.communicate(timeout=60)
+    assert bridge.returncode == 143
+    assert parse_events(out)[-1] == {"v": 1, "type": "error", "message": "terminated by SIGTERM"}
+    for _ in range(50):  # the worker (a grandchild) is gone, not orphaned on the GPU
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    else:
+        os.kill(worker, signal.SIGKILL)
+        raise AssertionError("torchrun worker survived the bridge's SIGTERM")
 
 
 def test_entry_registers_the_pixcap_type(tmp_path, monkeypatch):
