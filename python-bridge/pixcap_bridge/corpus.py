@@ -94,6 +94,13 @@ def check_row(raw: Any, where: str, images_root: str | None = None) -> Sample:
             raise BridgeError(f"{where}.{key}: expected {what}, got {json.dumps(v)[:80]}")
         return v
 
+    for key in ("conversations", "boxes"):
+        # A Parquet writer without nested types may store these as JSON text; accept that, strictly.
+        if isinstance(raw.get(key), str):
+            try:
+                raw = {**raw, key: json.loads(raw[key])}
+            except json.JSONDecodeError as e:
+                raise BridgeError(f"{where}.{key}: a string that is not valid JSON: {e}") from None
     sid = str(need("id", (str, int), "a string id"))
     image = need("image", str, "an image path relative to images_root")
     width = need("width", int, "an integer width")

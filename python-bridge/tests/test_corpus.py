@@ -65,3 +65,11 @@ def test_bad_json_line_is_named(tmp_path):
     (tmp_path / "jsonl" / "train.jsonl").write_text(json.dumps(ROW) + "\n{oops\n")
     with pytest.raises(BridgeError, match=r"train\.jsonl: line 2: not valid JSON"):
         read_corpus(str(tmp_path), "train")
+
+
+def test_nested_fields_stored_as_json_text_are_accepted():
+    row = {**ROW, "boxes": json.dumps(ROW["boxes"]), "conversations": json.dumps(ROW["conversations"])}
+    s = check_row(row, "c.parquet: [0]")
+    assert s.boxes == ROW["boxes"] and s.conversations == ROW["conversations"]
+    with pytest.raises(BridgeError, match=r"c.parquet: \[0\].boxes: a string that is not valid JSON"):
+        check_row({**ROW, "boxes": "[[0.1,"}, "c.parquet: [0]")
