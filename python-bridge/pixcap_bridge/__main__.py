@@ -51,8 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
     except SystemExit as e:  # argparse already wrote the usage to stderr (which is where sys.stdout points now)
+        if not e.code:  # --help
+            emitter.done("finished")
+            return 0
         emitter.error(f"usage error: see stderr (argv: {' '.join(sys.argv[1:] if argv is None else argv)})")
-        return 2 if e.code else 0
+        return 2
     signal.signal(signal.SIGTERM, _on_sigterm)
     torch_version, cuda = _torch_facts()
     emitter.emit("hello", bridge=__version__, python=platform.python_version(), torch=torch_version, cuda=cuda)

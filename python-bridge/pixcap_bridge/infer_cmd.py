@@ -16,6 +16,6 @@ def infer_command(config_path: str, output_dir: str, emitter: Emitter) -> None:
                           "use GPT4RoI's own eval/dense_caption/infer.py (docs/gpt4roi-setup.md)")
     from .smoke.infer import infer_smoke
 
-    with Heartbeat(emitter, float(cfg.get("heartbeat_seconds", 10.0))):
+    with Heartbeat(emitter, cfg.float("heartbeat_seconds", 10.0)):
         name = infer_smoke(cfg, output_dir, emitter)
     emitter.artifact(name, "predictions")

@@ -11,7 +11,7 @@ BACKENDS = ("smoke", "gpt4roi")
 def train_command(config_path: str, output_dir: str, emitter: Emitter) -> None:
     cfg = Config.load(config_path)
     backend = cfg.choice("backend", BACKENDS)
-    with Heartbeat(emitter, float(cfg.get("heartbeat_seconds", 10.0))):
+    with Heartbeat(emitter, cfg.float("heartbeat_seconds", 10.0)):
         if backend == "smoke":
             from .smoke.train import train_smoke
 

@@ -71,3 +71,9 @@ def test_usage_error_exits_2_with_an_error_event():
     events = parse_events(p.stdout)
     assert [e["type"] for e in events] == ["error"] and "usage error" in events[0]["message"]
     assert "invalid choice" in p.stderr
+
+
+def test_help_is_not_an_error():
+    p = run_bridge(["--help"])
+    assert p.returncode == 0 and "usage:" in p.stderr
+    assert parse_events(p.stdout) == [{"v": 1, "type": "done", "status": "finished"}]

@@ -61,6 +61,10 @@ def generate(model: SmokeRegionLM, tok: WordTokenizer, image, boxes: list[list[f
 def infer_smoke(cfg: Config, output_dir: str, emitter: Emitter) -> str:
     """Answers every question; writes `answers.jsonl` (atomically) and returns its name."""
     device = resolve_device(cfg.choice("device", ("auto", "cpu", "cuda"), "auto"))
+    if device == "cpu":
+        import torch
+
+        torch.set_num_threads(cfg.int("threads", 1, minimum=1))  # tiny model: see smoke/train.py
     model, tok = load_checkpoint(cfg.dir("checkpoint"), device)
     questions = cfg.str("questions")
     images_root = cfg.dir("images_root")

@@ -65,6 +65,10 @@ def train_smoke(cfg: Config, output_dir: str, emitter: Emitter) -> dict:
     save_every = cfg.int("save_every", 0)
     device = resolve_device(cfg.choice("device", ("auto", "cpu", "cuda"), "auto"))
     limit = cfg.get("max_samples", None)
+    if device == "cpu":
+        # The model is tiny: intra-op threads cost more than they give (measured ~10x slower per step with 2
+        # threads than 1 on a busy 2-core host, OpenMP spin-waiting); `threads` overrides.
+        torch.set_num_threads(cfg.int("threads", 1, minimum=1))
 
     random.seed(seed)
     torch.manual_seed(seed)
