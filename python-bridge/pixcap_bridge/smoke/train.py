@@ -1,7 +1,8 @@
 """Trains the smoke model for real on a pixcap corpus (AdamW, warm-up + cosine), emitting protocol events.
 
-Deterministic for a seed on a given device and thread count: the model is initialised after seeding and the batch
-order comes from a seeded generator.
+Deterministic for a seed on the CPU (for a given thread count): the model is initialised after seeding and the batch
+order comes from a seeded generator. On CUDA, grid_sample's backward accumulates with atomic adds, so losses may
+differ in the last digits between runs.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def train_smoke(cfg: Config, output_dir: str, emitter: Emitter) -> dict:
     log_every = cfg.int("log_every", 1, minimum=1)
     save_every = cfg.int("save_every", 0)
     device = resolve_device(cfg.choice("device", ("auto", "cpu", "cuda"), "auto"))
-    limit = cfg.get("max_samples", None)
+    limit = cfg.int("max_samples", minimum=1) if "max_samples" in cfg.data else None
     if device == "cpu":
         # The model is tiny: intra-op threads cost more than they give (measured ~10x slower per step with 2
         # threads than 1 on a busy 2-core host, OpenMP spin-waiting); `threads` overrides.
