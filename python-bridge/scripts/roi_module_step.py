@@ -1,7 +1,7 @@
 """One forward+backward step of a GPT4RoI-sized region module on random weights; prints a JSON report.
 
     PYTHONPATH=python-bridge python python-bridge/scripts/roi_module_step.py --device cuda --dtype bfloat16
-    PYTHONPATH=python-bridge python python-bridge/scripts/roi_module_step.py --width 32 --hidden 64 --out 128  # CPU/CI
+    PYTHONPATH=python-bridge python python-bridge/scripts/roi_module_step.py --width 16 --hidden 32 --out 64 --threads 1  # CPU/CI
 
 Defaults are GPT4RoI's sizes (gpt4roi.md §2): 4 maps 16x16x1024, RoIAlign 14x14, 1024 -> 4096, 2 images x 15 boxes.
 """
@@ -28,9 +28,10 @@ def main() -> None:
     p.add_argument("--boxes", type=int, default=15, help="boxes per image (GPT4RoI caps VG/DENSECOCO at 15)")
     p.add_argument("--device", default="cuda" if _cuda() else "cpu")
     p.add_argument("--dtype", default="float32", choices=("float32", "bfloat16", "float16"))
+    p.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
     a = p.parse_args()
     size = RoiModuleSize(width=a.width, hidden=a.hidden, out=a.out)
-    print(json.dumps(roi_module_step(size, a.images, a.boxes, a.device, a.dtype), indent=2))
+    print(json.dumps(roi_module_step(size, a.images, a.boxes, a.device, a.dtype, threads=a.threads), indent=2))
 
 
 def _cuda() -> bool:

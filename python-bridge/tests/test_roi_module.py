@@ -26,7 +26,7 @@ def test_full_size_parameter_count():
 
 def test_one_step_on_cpu_with_gpt4roi_geometry():
     size = RoiModuleSize(width=16, hidden=32, out=64, gn_groups=64)
-    r = roi_module_step(size, images=2, boxes_per_image=15, device="cpu")
+    r = roi_module_step(size, images=2, boxes_per_image=15, device="cpu", threads=1)
     assert r["output_shape"] == [30, 64] and r["grads_finite"] is True
     assert r["parameters"] == _expected_params(c=16, hidden=32, out=64)
     assert r["seconds"] > 0 and r["peak_memory_bytes"] > 0
@@ -34,7 +34,7 @@ def test_one_step_on_cpu_with_gpt4roi_geometry():
 
 def test_script_prints_a_json_report():
     p = subprocess.run([sys.executable, "scripts/roi_module_step.py", "--width", "8", "--hidden", "16", "--out", "32",
-                        "--boxes", "3", "--device", "cpu"], capture_output=True, text=True, timeout=120)
+                        "--boxes", "3", "--device", "cpu", "--threads", "1"], capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
     r = json.loads(p.stdout)
     assert r["output_shape"] == [6, 32] and r["size"]["roi"] == 14 and r["size"]["grid"] == 16

@@ -104,8 +104,13 @@ def parameter_count(size: RoiModuleSize) -> int:
 
 
 def roi_module_step(size: RoiModuleSize = RoiModuleSize(), images: int = 2, boxes_per_image: int = 15,
-                    device: str = "cpu", dtype: str = "float32", seed: int = 0) -> dict:
-    """One forward+backward step on random weights and inputs; returns time, peak memory and shapes."""
+                    device: str = "cpu", dtype: str = "float32", seed: int = 0, threads: int | None = None) -> dict:
+    """One forward+backward step on random weights and inputs; returns time, peak memory and shapes.
+
+    `threads` sets torch's CPU threads (on a busy shared host 1 thread can be >10x faster than 2: OpenMP spin-waits).
+    """
+    if threads is not None:
+        torch.set_num_threads(threads)
     torch.manual_seed(seed)
     dt = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}[dtype]
     module = MultiLevelRoiModule(size).to(device=device, dtype=dt)
@@ -128,7 +133,7 @@ def roi_module_step(size: RoiModuleSize = RoiModuleSize(), images: int = 2, boxe
     report = {
         "size": asdict(size), "images": images, "boxes_per_image": boxes_per_image, "device": device, "dtype": dtype,
         "output_shape": list(out.shape), "parameters": sum(p.numel() for p in module.parameters()),
-        "parameters_at_gpt4roi_size": parameter_count(RoiModuleSize()), "seconds": round(seconds, 4),
+        "parameters_at_gpt4roi_size": parameter_count(RoiModuleSize()), "seconds": round(seconds, 4), "cpu_threads": torch.get_num_threads(),
         "grads_finite": grads_ok,
     }
     if device.startswith("cuda"):
