@@ -68,6 +68,11 @@ def test_plan_overrides_flash_attn_and_upstream_datasets(tmp_path):
     assert [e["type"] for e in plan["entries"]] == ["DENSECOCO", "RefCOCOG", "flickr30k", "VGDATA", "det_llava", "vcr", "single_vcr", "multi_vcr"]
 
 
+def test_plan_refuses_multi_node(tmp_path):
+    with pytest.raises(BridgeError, match=r'run.json: nnodes: expected 1 \(the bridge launches single-node torchrun'):
+        plan_gpt4roi(_cfg(tmp_path, nnodes=2, launcher_argv=["torchrun"]), str(tmp_path / "out"))
+
+
 def test_plan_needs_a_checkout(tmp_path, monkeypatch):
     monkeypatch.delenv("GPT4ROI_HOME", raising=False)
     cfg = _cfg(tmp_path)

@@ -107,3 +107,39 @@ def test_training_is_deterministic_for_a_seed(tmp_path):
         train_smoke(cfg, str(tmp_path / f"o{i}"), Emitter(sink))
         runs.append([e["value"] for e in sink.events() if e["type"] == "metric" and e["name"] == "loss"])
     assert runs[0] == runs[1] and len(runs[0]) == 3
+
+
+def test_infer_reads_vg_prepare_questions_and_writes_the_vg_result_shard(trained, tmp_path):
+    root, corpus, images, rows, out, _ = trained
+    qs = tmp_path / "questions.jsonl"
+    with open(qs, "w") as f:  # the spelling `pixcap eval vg-prepare` writes
+        for n, r in enumerate(rows[:3]):
+            f.write(json.dumps({"question_id": 100 + n, "image": r["image"], "width": r["width"], "height": r["height"],
+                                "text": "The <image> provides an overview of the picture.\nCan you give a description of the region mentioned by `region1 <bbox>`?",
+                                "boxes": [r["boxes"][0]]}) + "\n")
+    art = tmp_path / "artifacts"
+    cfg = write_config(tmp_path / "infer.json", backend="smoke", checkpoint=str(out / "checkpoint-40"), questions=str(qs),
+                       images_root=str(images), results_dir=str(art / "results"), temperature=0, max_new_tokens=12,
+                       stop="###", seed=0, device="auto")
+    p = run_bridge(["infer", "--config", str(cfg), "--output-dir", str(art)])
+    assert p.returncode == 0, p.stderr
+    arts = [(e["path"], e["kind"]) for e in parse_events(p.stdout) if e["type"] == "artifact"]
+    assert arts == [("answers.jsonl", "predictions"), ("results/checkpoint-40_vg_0.json", "predictions")]
+    shard = json.loads((art / "results" / "checkpoint-40_vg_0.json").read_text())
+    assert [r["image_id"] for r in shard] == [100, 101, 102] and all(isinstance(r["caption"], str) and r["caption"] for r in shard)
+
+
+def test_sampling_is_seeded(trained):
+    from pixcap_bridge.questions import Question
+    from pixcap_bridge.smoke.infer import infer_smoke
+
+    root, corpus, images, rows, out, _ = trained
+    qs = [Question(k, rows[k]["image"], [rows[k]["boxes"][0]], "what is region1 <bbox>?",
+                   "The <image> provides an overview of the picture.\nwhat is region1 <bbox>?") for k in range(3)]
+
+    def run(seed):
+        cfg = Config({"checkpoint": str(out / "checkpoint-40"), "images_root": str(images), "temperature": 1.5,
+                      "seed": seed, "device": "cpu", "max_new_tokens": 8}, "mem.json")
+        return [a for _, a in infer_smoke(cfg, qs, Emitter(Collect()))]
+
+    assert run(3) == run(3)

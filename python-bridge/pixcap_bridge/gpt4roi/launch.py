@@ -116,6 +116,10 @@ def plan_gpt4roi(cfg: Config, output_dir: str) -> dict[str, Any]:
     args["dataset_config"] = stage_config
     args["output_dir"] = workdir
 
+    if cfg.int("nnodes", 1, minimum=1) != 1:
+        raise cfg.fail("nnodes", "1 (the bridge launches single-node torchrun, like train_stage2.sh)", cfg.get("nnodes"))
+    # The runs side also passes `launcher_argv` (its torchrun prefix); the bridge builds its own with the GPT4RoI
+    # environment's interpreter (`python`), taking nproc_per_node and master_port from the config.
     nproc = cfg.int("nproc_per_node", 8, minimum=1)
     port = cfg.int("master_port", 25001, minimum=1)
     entry = ["-m", "pixcap_bridge.gpt4roi.entry"] if uses_pixcap_loader else [os.path.join(home, TRAIN_SCRIPT)]

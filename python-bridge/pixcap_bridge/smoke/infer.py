@@ -1,8 +1,7 @@
-"""Greedy captioning with a smoke checkpoint: JSONL questions with boxes in, JSONL answers out.
+"""Captioning with a smoke checkpoint: region questions in, answers out.
 
-Question row: `{"id", "image" (relative to images_root), "boxes": [[x1,y1,x2,y2] normalised], "question"}`; the
-question holds one `<bbox>` per box, in order. Without `<image>` it gets GPT4RoI's begin string (gpt4roi.md §4),
-as Pix2Cap's VG eval prompt does (§12). Decoding is greedy (reproducible) and stops at `###`, the v0 stop string.
+Questions come from pixcap_bridge.questions (both question spellings). Decoding is greedy at temperature 0
+(reproducible; upstream samples at 0.2, gpt4roi.md §11) and stops at `###`, the v0 stop string.
 """
 
 from __future__ import annotations
@@ -11,9 +10,9 @@ import json
 import os
 
 from ..config import Config, resolve_device
-from ..corpus import BEGIN_STR, check_row
 from ..imaging import load_image
 from ..protocol import BridgeError, Emitter
+from ..questions import Question
 from .data import encode_turns
 from .model import SmokeConfig, SmokeRegionLM
 from .tokenizer import SEP, WordTokenizer
@@ -36,12 +35,12 @@ def load_checkpoint(path: str, device: str) -> tuple[SmokeRegionLM, WordTokenize
     return model.to(device).eval(), tok
 
 
-def generate(model: SmokeRegionLM, tok: WordTokenizer, image, boxes: list[list[float]], question: str,
-             max_new_tokens: int, device: str) -> str:
-    """Greedy decoding of one answer to `question` about `boxes` on `image` (3, S, S)."""
+def generate(model: SmokeRegionLM, tok: WordTokenizer, image, boxes: list[list[float]], prompt: str,
+             max_new_tokens: int, device: str, temperature: float = 0.0, generator=None) -> str:
+    """Decodes one answer to `prompt` about `boxes` on `image` (3, S, S): greedy at temperature 0, else sampled."""
     import torch
 
-    ids, _ = encode_turns(tok, [{"from": "human", "value": question}, {"from": "gpt", "value": ""}],
+    ids, _ = encode_turns(tok, [{"from": "human", "value": prompt}, {"from": "gpt", "value": ""}],
                           model.cfg.patches, with_labels=False)
     box_t = [torch.tensor(boxes, dtype=torch.float32).reshape(-1, 4)]
     out: list[int] = []
@@ -50,44 +49,35 @@ def generate(model: SmokeRegionLM, tok: WordTokenizer, image, boxes: list[list[f
             seq = ids + out
             if len(seq) >= model.cfg.max_len:
                 break
-            logits = model(torch.tensor([seq], device=device), image[None].to(device), box_t)
-            nxt = int(logits[0, -1].argmax())
-            if nxt == tok.id(SEP):
+            logits = model(torch.tensor([seq], device=device), image[None].to(device), box_t)[0, -1].float().cpu()
+            if temperature > 0:
+                nxt = int(torch.multinomial(torch.softmax(logits / temperature, -1), 1, generator=generator))
+            else:
+                nxt = int(logits.argmax())
+            if nxt == tok.id(SEP):  # "###", the v0 stop string
                 break
             out.append(nxt)
     return tok.decode(out)
 
 
-def infer_smoke(cfg: Config, output_dir: str, emitter: Emitter) -> str:
-    """Answers every question; writes `answers.jsonl` (atomically) and returns its name."""
+def infer_smoke(cfg: Config, questions: list[Question], emitter: Emitter) -> list[tuple[Question, str]]:
+    """Answers every question with the config's smoke checkpoint."""
+    import torch
+
     device = resolve_device(cfg.choice("device", ("auto", "cpu", "cuda"), "auto"))
     if device == "cpu":
-        import torch
-
         torch.set_num_threads(cfg.int("threads", 1, minimum=1))  # tiny model: see smoke/train.py
     model, tok = load_checkpoint(cfg.dir("checkpoint"), device)
-    questions = cfg.str("questions")
     images_root = cfg.dir("images_root")
     max_new = cfg.int("max_new_tokens", 32, minimum=1)
-    with open(questions, encoding="utf-8") as f:
-        rows = [(i, line) for i, line in enumerate(f) if line.strip()]
-    name = "answers.jsonl"
-    tmp = os.path.join(output_dir, name + ".incomplete")
-    with open(tmp, "w", encoding="utf-8") as out:
-        for n, (i, line) in enumerate(rows, 1):
-            try:
-                raw = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise BridgeError(f"{questions}: line {i + 1}: not valid JSON: {e}") from None
-            if not isinstance(raw, dict) or not isinstance(raw.get("question"), str):
-                raise BridgeError(f"{questions}: [{i}].question: expected a string")
-            question = raw["question"] if "<image>" in raw["question"] else BEGIN_STR + raw["question"]
-            row = {**raw, "conversations": [{"from": "human", "value": question}],
-                   "width": raw.get("width", 1), "height": raw.get("height", 1)}
-            sample = check_row(row, f"{questions}: [{i}]", images_root)
-            image, _ = load_image(os.path.join(images_root, sample.image), model.cfg.image_size)
-            answer = generate(model, tok, image, sample.boxes, question, max_new, device)
-            out.write(json.dumps({"id": sample.id, "question": raw["question"], "answer": answer}, ensure_ascii=False) + "\n")
-            emitter.progress(n, len(rows))
-    os.replace(tmp, os.path.join(output_dir, name))
-    return name
+    temperature = cfg.float("temperature", 0.0, positive=False)
+    gen = torch.Generator().manual_seed(cfg.int("seed", 0))
+    answers = []
+    for n, q in enumerate(questions, 1):
+        try:
+            image, _ = load_image(os.path.join(images_root, q.image), model.cfg.image_size)
+        except (FileNotFoundError, OSError) as e:
+            raise BridgeError(f"question {q.id}: image: {e}") from None
+        answers.append((q, generate(model, tok, image, q.boxes, q.prompt, max_new, device, temperature, gen)))
+        emitter.progress(n, len(questions))
+    return answers
