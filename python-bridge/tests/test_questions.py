@@ -46,3 +46,23 @@ def test_vg_shard_name_and_content(tmp_path):
     out = write_vg_results(str(tmp_path / "res"), "/exp/stage2/checkpoint-6000/", [(q, "a dog")])
     assert out == str(tmp_path / "res" / "checkpoint-6000_vg_0.json")
     assert json.loads(open(out).read()) == [{"image_id": 3, "caption": "a dog"}]
+
+
+def test_gpt4roi_answer_cleaning():
+    from pixcap_bridge.gpt4roi.infer import clean_answer
+
+    assert clean_answer("Assistant: a man in a red shirt\n###") == "a man in a red shirt"
+    assert clean_answer(": a dog ### Human: more") == "a dog"
+    assert clean_answer("  a cat: black  ") == "a cat: black"  # only a leading ': ' is the template's
+
+
+def test_gpt4roi_infer_refuses_without_a_checkout(tmp_path, monkeypatch):
+    from conftest import parse_events, run_bridge, write_config
+
+    qs = _write(tmp_path, {"id": "a", "image": "x.jpg", "boxes": [BOX], "question": "what is region1 <bbox>?"})
+    cfg = write_config(tmp_path / "infer.json", backend="gpt4roi", gpt4roi_home=str(tmp_path / "missing"),
+                       checkpoint=str(tmp_path), questions=qs, images_root=str(tmp_path))
+    p = run_bridge(["infer", "--config", str(cfg), "--output-dir", str(tmp_path / "out")])
+    assert p.returncode == 1
+    msg = parse_events(p.stdout)[-1]["message"]
+    assert msg == f"{cfg}: gpt4roi_home: the GPT4RoI checkout {str(tmp_path / 'missing')!r} does not import ({tmp_path / 'missing'} is not a directory); see docs/gpt4roi-setup.md"
