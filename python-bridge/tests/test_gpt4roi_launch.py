@@ -153,7 +153,6 @@ def test_failed_run_reports_torchrun_root_cause(tmp_path):
 
 
 def test_sigterm_stops_the_whole_torchrun_group(tmp_path):
-    import json
     import signal
     import subprocess
     import time

@@ -19,7 +19,7 @@ from typing import Any
 from ..config import Config
 from ..env_cmd import gpt4roi_home
 from ..protocol import BridgeError, Emitter
-from .stage2_init import _CKPT, prepare_stage2
+from .stage2_init import CHECKPOINT_DIR, prepare_stage2
 from .stage_config import PIXCAP_TYPE, check_entry, upstream_stage2, write_stage_config
 from .trainer_log import TrainerLogParser
 
@@ -166,7 +166,7 @@ def train_gpt4roi(cfg: Config, output_dir: str, emitter: Emitter) -> None:
 def _checkpoints(workdir: str) -> list[str]:
     if not os.path.isdir(workdir):
         return []
-    names = [n for n in os.listdir(workdir) if _CKPT.match(n) and n != "checkpoint-0"]
+    names = [n for n in os.listdir(workdir) if CHECKPOINT_DIR.match(n) and n != "checkpoint-0"]
     return sorted(names, key=lambda n: int(n.split("-")[1]))
 
 

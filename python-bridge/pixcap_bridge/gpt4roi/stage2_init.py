@@ -19,7 +19,7 @@ import re
 from ..protocol import BridgeError
 
 EXCLUDED = ("scheduler.pt", "training_args.bin", "optimizer.pt", "trainer_state.json")
-_CKPT = re.compile(r"^checkpoint-(\d+)$")
+CHECKPOINT_DIR = re.compile(r"^checkpoint-(\d+)$")
 
 
 def _has_weights(d: str) -> bool:
@@ -28,7 +28,7 @@ def _has_weights(d: str) -> bool:
 
 def latest_checkpoint(d: str) -> str | None:
     """The `checkpoint-N` subdirectory of `d` with the largest N, or None."""
-    best = max(((int(m.group(1)), n) for n in os.listdir(d) if (m := _CKPT.match(n)) and os.path.isdir(os.path.join(d, n))),
+    best = max(((int(m.group(1)), n) for n in os.listdir(d) if (m := CHECKPOINT_DIR.match(n)) and os.path.isdir(os.path.join(d, n))),
                default=None)
     return os.path.join(d, best[1]) if best else None
 
