@@ -4,6 +4,7 @@
 //
 //   tsx bench/run.ts [--only <stage>]... [--png-images N] [--keep] [--data <dir>] [--key=value ...]
 //
+// --images / --regions shrink the synthetic set (default: Pix2Cap-COCO train, 20,550 / 167,254) for smoke runs.
 // --data reuses (and keeps) an existing synthetic set; otherwise it lives in a temp dir removed at the end unless
 // --keep. Unknown --key=value flags reach the stages as ctx.options (e.g. --concurrency=4, --rle=1).
 import { existsSync } from 'node:fs'
@@ -18,7 +19,7 @@ import { STAGES } from './stages/index.js'
 import { makeSynthSet, synthPaths } from './synth.js'
 
 const DEFAULT_PNG_IMAGES = 1000
-const KNOWN = new Set(['only', 'png-images', 'keep', 'data', 'child'])
+const KNOWN = new Set(['only', 'png-images', 'keep', 'data', 'child', 'images', 'regions'])
 
 async function main(argv: string[]): Promise<void> {
   const { values, tokens } = parseArgs({
@@ -29,6 +30,8 @@ async function main(argv: string[]): Promise<void> {
       keep: { type: 'boolean' },
       data: { type: 'string' },
       child: { type: 'string' },
+      images: { type: 'string' },
+      regions: { type: 'string' },
     },
     strict: false,
     tokens: true,
@@ -55,7 +58,21 @@ async function main(argv: string[]): Promise<void> {
   try {
     if (given === undefined || !existsSync(synthPaths(dataDir).jsonPath)) {
       const t0 = performance.now()
-      const set = await makeSynthSet({ dir: dataDir, pngImages })
+      const size = (flag: 'images' | 'regions'): number | undefined => {
+        const v = values[flag]
+        if (v === undefined) return undefined
+        const n = Number(v)
+        if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} must be a positive integer, got ${String(v)}`)
+        return n
+      }
+      const images = size('images')
+      const regions = size('regions')
+      const set = await makeSynthSet({
+        dir: dataDir,
+        pngImages,
+        ...(images !== undefined ? { images } : {}),
+        ...(regions !== undefined ? { regions } : {}),
+      })
       process.stderr.write(
         `bench: synthetic set in ${dataDir}: ${set.images} images, ${set.regions} regions, ${set.pngImages} PNGs (${Math.round(performance.now() - t0)} ms)\n`,
       )

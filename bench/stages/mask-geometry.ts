@@ -4,9 +4,9 @@
 // Target (foundation issue): >= 400 images/s on the 2-core CI machine and ratioToDecode <= 1.25.
 //
 // Measured 2026-11-26 on the shared 2-core dev machine, 2,000 synthetic 640x480 PNGs, concurrency 4, while other
-// jobs kept the load average at 10-13 (so every figure is a lower bound on a quiet machine):
-//   workers 2 (default):  398-400 images/s, ratioToDecode 0.78-0.83, cpuRatioToDecode 0.91-1.01
-//   workers 0 (in-process, pass on the main thread): 240-256 images/s, ratioToDecode 1.73-1.77, cpuRatio 1.25-1.26
+// jobs kept the load average at 7-13 (wall figures swing by 2x between identical runs; CPU ratios are steadier):
+//   workers 2 (default):  237-400 images/s, ratioToDecode 0.78-1.72, cpuRatioToDecode 0.91-1.14 (5 runs)
+//   workers 0 (in-process, pass on the main thread): 240-442 images/s, ratioToDecode 0.73-1.77, cpuRatio 1.25-1.38 (4 runs)
 // The decode-only baseline uses the same arrangement (bench/stages/decode-worker.mjs in a pool of the same size).
 import { builtLibrary } from '../built.js'
 import type { BenchContext, BenchResult, BenchStage } from '../stage.js'

@@ -9,9 +9,10 @@
 //
 // Both cores: by default decode + pixel pass run in a pool of 2 worker threads (mask-worker.ts), each with several
 // sharp calls in flight on libuv's pool; the main thread only compares numbers. Against the in-process arrangement
-// (sharp's libuv decode, pass on the main thread) the pool did about the same CPU work at ~1.6x the throughput on the
-// 2-core machine, because sharp's per-call setup and the pass no longer queue on the one main thread (numbers in
-// bench/stages/mask-geometry.ts). `workers: 0` runs in-process (no thread start-up: better for a handful of images).
+// (sharp's libuv decode, pass on the main thread) the pool cost less CPU on top of decoding (cpuRatioToDecode
+// 0.91-1.14 vs 1.25-1.38 on the shared 2-core machine) because sharp's per-call setup and the pass no longer queue on
+// the one main thread; wall-clock figures there were too noisy to rank (bench/stages/mask-geometry.ts).
+// `workers: 0` runs in-process.
 import { availableParallelism } from 'node:os'
 import type { ProgressEvent } from '../cli/progress.js'
 import { toJsonPath, type JsonPath } from '../errors.js'
