@@ -124,12 +124,19 @@ export async function evaluateCaptionFiles(opts: EvaluateCaptionsOptions): Promi
     scores: r.scores, notComputed: r.notComputed,
   }
   if (opts.perSample !== undefined) {
-    const rows = r.ids.map((id) => ({ image_id: preds.ids.get(id), ...orderScores(r.perSample[id] ?? {}) }))
-    const text = extname(opts.perSample) === '.jsonl'
-      ? rows.map((row) => JSON.stringify(row)).join('\n') + (rows.length > 0 ? '\n' : '')
-      : `${JSON.stringify(rows, null, 1)}\n`
-    await writeFileAtomic(opts.perSample, text)
+    await writePerSampleScores(opts.perSample, r.ids, r.perSample, preds)
     result.perSampleFile = opts.perSample
   }
   return result
+}
+
+/** Writes per-sample scores atomically: `.jsonl` one object per line, anything else a JSON array. */
+export async function writePerSampleScores(
+  file: string, ids: readonly string[], perSample: Record<string, Record<string, number>>, preds: CaptionPredictions,
+): Promise<void> {
+  const rows = ids.map((id) => ({ image_id: preds.ids.get(id), ...orderScores(perSample[id] ?? {}) }))
+  const text = extname(file) === '.jsonl'
+    ? rows.map((row) => JSON.stringify(row)).join('\n') + (rows.length > 0 ? '\n' : '')
+    : `${JSON.stringify(rows, null, 1)}\n`
+  await writeFileAtomic(file, text)
 }

@@ -47,8 +47,13 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, file: 
   const path = [...prefix, ...issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k))]
   const found = valueAt(value, issue.path)
   const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more issue${r.error.issues.length > 2 ? 's' : ''})` : ''
-  const detail = issue.code === 'invalid_type'
-    ? `expected ${issue.expected}, got ${found === undefined ? 'nothing' : describeValue(found)}`
-    : issue.message
+  const got = found === undefined ? 'nothing' : describeValue(found)
+  let detail = issue.message
+  if (issue.code === 'invalid_type') detail = `expected ${issue.expected}, got ${got}`
+  else if (issue.code === 'invalid_union') {
+    // zod 4 keeps each alternative's issues; name the alternatives' expected types when they are plain type checks.
+    const expected = issue.errors.flatMap((alt) => alt.flatMap((i) => (i.code === 'invalid_type' && i.path.length === 0 ? [i.expected] : [])))
+    if (expected.length === issue.errors.length) detail = `expected ${expected.join(' or ')}, got ${got}`
+  }
   throw new PixcapError('schema', file, path, `${detail}${more}`)
 }
