@@ -14,48 +14,49 @@ function hashPair(x: number, y: number): number {
 }
 
 class PairInterner {
-  private cap = 1 << 16
-  private a = new Int32Array(this.cap)
-  private b = new Int32Array(this.cap)
-  private v = new Int32Array(this.cap) // 0 = empty slot; ids start at 1
+  // Slots of 4 int32 (x, y, id, unused) so that one probe touches one cache line; id 0 = empty (ids start at 1).
+  private cap = 1 << 20
+  private t = new Int32Array(this.cap * 4)
   size = 0
 
   /** The id of (x, y), assigning the next id (size + 1) if new. */
   get(x: number, y: number): number {
     const mask = this.cap - 1
+    const t = this.t
     let i = hashPair(x, y) & mask
     for (;;) {
-      const id = this.v[i] as number
+      const o = i << 2
+      const id = t[o + 2] as number
       if (id === 0) break
-      if (this.a[i] === x && this.b[i] === y) return id
+      if (t[o] === x && t[o + 1] === y) return id
       i = (i + 1) & mask
     }
     const id = ++this.size
-    this.a[i] = x
-    this.b[i] = y
-    this.v[i] = id
+    const o = i << 2
+    t[o] = x
+    t[o + 1] = y
+    t[o + 2] = id
     if (this.size * 2 > this.cap) this.rehash()
     return id
   }
 
   private rehash(): void {
-    const { a, b, v } = this
+    const old = this.t
     this.cap *= 2
-    this.a = new Int32Array(this.cap)
-    this.b = new Int32Array(this.cap)
-    this.v = new Int32Array(this.cap)
+    const t = new Int32Array(this.cap * 4)
     const mask = this.cap - 1
-    for (let j = 0; j < v.length; j++) {
-      const id = v[j] as number
+    for (let o = 0; o < old.length; o += 4) {
+      const id = old[o + 2] as number
       if (id === 0) continue
-      const x = a[j] as number
-      const y = b[j] as number
+      const x = old[o] as number
+      const y = old[o + 1] as number
       let i = hashPair(x, y) & mask
-      while (this.v[i] !== 0) i = (i + 1) & mask
-      this.a[i] = x
-      this.b[i] = y
-      this.v[i] = id
+      while (t[(i << 2) + 2] !== 0) i = (i + 1) & mask
+      t[i << 2] = x
+      t[(i << 2) + 1] = y
+      t[(i << 2) + 2] = id
     }
+    this.t = t
   }
 }
 
@@ -71,6 +72,9 @@ export interface CookedSentences {
   /** Exclusive upper bound of n-gram ids (size typed arrays indexed by id with it). */
   idBound: number
 }
+
+/** Orders with at most this many n-grams are de-duplicated by a linear scan instead of per-id stamps. */
+const SHORT_ORDER = 48
 
 function grow(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
   if (need <= a.length) return a
@@ -90,9 +94,12 @@ export class SentenceCooker {
   private counts = new Int32Array(8192)
   private size = 0
   // Per-id scratch for de-duplicating within one order of one sentence.
-  private stamp = new Int32Array(8192)
-  private slot = new Int32Array(8192)
+  private stamp = new Int32Array(0)
+  private slot = new Int32Array(0)
   private stampNow = 0
+  // Per-sentence scratch: token ids and the current order's n-gram ids.
+  private toks = new Int32Array(64)
+  private cur = new Int32Array(64)
 
   constructor(readonly n = 4) {}
 
@@ -102,44 +109,74 @@ export class SentenceCooker {
     const len = words.length
     const n = this.n
     const s = this.count++
-    this.lengths = grow(this.lengths, this.count)
-    this.offsets = grow(this.offsets, this.count * n + 1)
+    if (this.count > this.lengths.length) this.lengths = grow(this.lengths, this.count)
+    if (this.count * n + 1 > this.offsets.length) this.offsets = grow(this.offsets, this.count * n + 1)
     this.lengths[s] = len
-    const toks = new Array<number>(len)
+    if (this.toks.length < len) {
+      this.toks = new Int32Array(len * 2)
+      this.cur = new Int32Array(len * 2)
+    }
+    const toks = this.toks
+    const cur = this.cur
+    const tokens = this.tokens
     for (let i = 0; i < len; i++) {
       const w = words[i] as string
-      let t = this.tokens.get(w)
+      let t = tokens.get(w)
       if (t === undefined) {
-        t = this.tokens.size
-        this.tokens.set(w, t)
+        t = tokens.size
+        tokens.set(w, t)
       }
       toks[i] = t
     }
     // cur[i] = id of the (k+1)-gram starting at i; order k+1 extends order k by the token at i + k.
-    const cur = new Array<number>(len)
+    const pairs = this.pairs
     for (let k = 0; k < n; k++) {
       this.offsets[s * n + k] = this.size
       const m = len - k
       if (m <= 0) continue
-      for (let i = 0; i < m; i++) cur[i] = this.pairs.get(k === 0 ? 0 : (cur[i] as number), toks[i + k] as number)
-      this.ids = grow(this.ids, this.size + m)
-      this.counts = grow(this.counts, this.size + m)
-      if (this.stamp.length <= this.pairs.size) {
-        this.stamp = grow(this.stamp, this.pairs.size + 1)
-        this.slot = grow(this.slot, this.pairs.size + 1)
+      for (let i = 0; i < m; i++) cur[i] = pairs.get(k === 0 ? 0 : (cur[i] as number), toks[i + k] as number)
+      if (this.size + m > this.ids.length) {
+        this.ids = grow(this.ids, this.size + m)
+        this.counts = grow(this.counts, this.size + m)
       }
-      const now = ++this.stampNow
-      for (let i = 0; i < m; i++) {
-        const id = cur[i] as number
-        if (this.stamp[id] === now) (this.counts[this.slot[id] as number] as number)++
-        else {
-          this.stamp[id] = now
-          this.slot[id] = this.size
-          this.ids[this.size] = id
-          this.counts[this.size] = 1
-          this.size++
+      const ids = this.ids
+      const counts = this.counts
+      const start = this.size
+      let size = start
+      if (m <= SHORT_ORDER) {
+        // Short sentences: a linear scan of this order's entries stays in cache (the usual caption).
+        for (let i = 0; i < m; i++) {
+          const id = cur[i] as number
+          let e = start
+          while (e < size && ids[e] !== id) e++
+          if (e < size) (counts[e] as number)++
+          else {
+            ids[size] = id
+            counts[size] = 1
+            size++
+          }
+        }
+      } else {
+        if (this.stamp.length <= pairs.size) {
+          this.stamp = grow(this.stamp, pairs.size + 1)
+          this.slot = grow(this.slot, pairs.size + 1)
+        }
+        const stamp = this.stamp
+        const slot = this.slot
+        const now = ++this.stampNow
+        for (let i = 0; i < m; i++) {
+          const id = cur[i] as number
+          if (stamp[id] === now) (counts[slot[id] as number] as number)++
+          else {
+            stamp[id] = now
+            slot[id] = size
+            ids[size] = id
+            counts[size] = 1
+            size++
+          }
         }
       }
+      this.size = size
     }
     this.offsets[s * n + n] = this.size
     return s
