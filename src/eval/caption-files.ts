@@ -26,6 +26,8 @@ export const RawReferenceMap = z.record(z.string(), z.array(z.string()))
 export interface CaptionPredictions {
   hyps: Map<string, string>
   ids: Map<string, string | number>
+  /** Index of each id's entry in the results file, for error paths (absent for merged shards). */
+  index?: Map<string, number>
 }
 
 /** References in the file's image order (images list first, then annotation order). */
@@ -48,7 +50,7 @@ export async function readCaptionPredictions(file: string): Promise<CaptionPredi
     hyps.set(key, row.caption)
     ids.set(key, row.image_id)
   })
-  return { hyps, ids }
+  return { hyps, ids, index: first }
 }
 
 /** Reads COCO-style references or a plain `{id: [refs]}` map. */

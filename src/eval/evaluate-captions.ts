@@ -64,10 +64,12 @@ export async function evaluateCaptions(
   const tokenize = opts.tokenize ?? true
   for (const [id] of preds.hyps) {
     const r = refs.get(id)
+    const at = preds.index?.get(id)
+    const path = at === undefined ? [] : [at, 'image_id']
     if (r === undefined) {
-      throw new PixcapError('schema', opts.predFile, [], `image_id ${JSON.stringify(preds.ids.get(id))} is not among the reference images (results do not correspond to the reference set)`)
+      throw new PixcapError('schema', opts.predFile, path, `image_id ${JSON.stringify(preds.ids.get(id))} is not among the reference images (results do not correspond to the reference set)`)
     }
-    if (r.length === 0) throw new PixcapError('schema', opts.predFile, [], `image_id ${JSON.stringify(preds.ids.get(id))} has no reference captions`)
+    if (r.length === 0) throw new PixcapError('schema', opts.predFile, path, `image_id ${JSON.stringify(preds.ids.get(id))} has no reference captions`)
   }
   // Score in reference order (pycocotools loadRes keeps the GT image order), restricted to predicted images.
   const ids: string[] = []

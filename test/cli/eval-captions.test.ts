@@ -96,7 +96,7 @@ describe('pixcap eval captions', () => {
     { name: 'caption not a string', rows: [{ image_id: 1, caption: 'x' }, { image_id: 2, caption: 7 }], msg: 'results.json: [1].caption: expected string, got number 7' },
     { name: 'missing image_id', rows: [{ caption: 'x' }], msg: 'results.json: [0].image_id: expected number or string, got nothing' },
     { name: 'duplicate image', rows: [{ image_id: 1, caption: 'x' }, { image_id: 1, caption: 'y' }], msg: 'results.json: [1].image_id: image_id 1 already has a caption at [0]' },
-    { name: 'unknown image', rows: [{ image_id: 99, caption: 'x' }], msg: 'image_id 99 is not among the reference images' },
+    { name: 'unknown image', rows: [{ image_id: 99, caption: 'x' }], msg: 'results.json: [0].image_id: image_id 99 is not among the reference images' },
     { name: 'not an array', rows: { image_id: 1 }, msg: 'results.json: expected array, got an object' },
   ])('rejects bad results: $name', async ({ rows, msg }) => {
     const sub = await mkdtemp(join(dir, 'bad-'))
