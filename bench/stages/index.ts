@@ -6,6 +6,7 @@ import { maskGeometry } from './mask-geometry.js'
 import { instructStage } from './instruct.js'
 import { convertStage } from './convert.js'
 import { pqStage } from './pq.js'
+import { captionMetricsStage } from './caption-metrics.js'
 
 export const STAGES: BenchStage[] = [
   jsonRead,
@@ -14,4 +15,5 @@ export const STAGES: BenchStage[] = [
   instructStage,
   convertStage,
   pqStage,
+  captionMetricsStage,
 ]

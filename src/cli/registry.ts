@@ -4,6 +4,8 @@ import { evalPanopticCommand } from './commands/eval-panoptic.js'
 import { doctorCommand } from './commands/doctor.js'
 import { runCommand } from './commands/run.js'
 import { runsCancelCommand, runsCompareCommand, runsListCommand, runsLogsCommand, runsPlotCommand, runsShowCommand } from './commands/runs.js'
+import { evalCaptionsCommand } from './commands/eval-captions.js'
+import { evalVgPrepareCommand, evalVgScoreCommand } from './commands/eval-vg.js'
 import { versionCommand } from './commands/version.js'
 import { vipbenchGradeCommand, vipbenchPrepareCommand, vipbenchScoreCommand } from './commands/vipbench.js'
 import { previewCommand } from './commands/preview.js'
@@ -15,19 +17,21 @@ import { validateCommand } from './commands/validate.js'
 import { templatesCheckCommand, templatesImportCommand } from './commands/templates.js'
 
 export const COMMANDS: Command[] = [
-  versionCommand,
-  vipbenchPrepareCommand,
-  vipbenchGradeCommand,
-  vipbenchScoreCommand,
+  validateCommand,
   statsCommand,
   previewCommand,
   convertCommand,
   mergeManifestsCommand,
-  demoCommand,
-  validateCommand,
   templatesCheckCommand,
   templatesImportCommand,
+  demoCommand,
+  evalCaptionsCommand,
+  evalVgPrepareCommand,
+  evalVgScoreCommand,
   evalPanopticCommand,
+  vipbenchPrepareCommand,
+  vipbenchGradeCommand,
+  vipbenchScoreCommand,
   runCommand,
   runsListCommand,
   runsShowCommand,
@@ -36,4 +40,5 @@ export const COMMANDS: Command[] = [
   runsCompareCommand,
   runsPlotCommand,
   doctorCommand,
+  versionCommand,
 ]

@@ -2,6 +2,7 @@
 // Pure and synchronous: callers (eval captions, the panoptic captioning evaluator) read files and pass Maps.
 import { computeBleu, type CaptionPair } from './bleu.js'
 import { computeCiderD } from './cider-d.js'
+import { cookPairs, type CookedPairs } from './ngram-pool.js'
 import { ptbTokenize } from './ptb-tokenize.js'
 import { computeRougeL } from './rouge-l.js'
 
@@ -55,16 +56,19 @@ export function scoreCaptions(input: CaptionInput, opts: CaptionScoreOptions = {
     ids.forEach((id, i) => ((perSample[id] as Record<string, number>)[name] = each[i] as number))
   }
   if (pairs.length === 0) return { corpus, perSample }
+  // BLEU and CIDEr-D share one cooking of the sentences into n-gram ids.
+  let cooked: CookedPairs | undefined
+  const cook = (): CookedPairs => (cooked ??= cookPairs(pairs))
   for (const metric of CAPTION_METRICS) {
     if (!metrics.includes(metric)) continue
     if (metric === 'BLEU') {
-      const bleu = computeBleu(pairs)
+      const bleu = computeBleu(cook())
       bleu.corpus.forEach((v, k) => put(`Bleu_${k + 1}`, v, bleu.perImage[k] as number[]))
     } else if (metric === 'ROUGE_L') {
       const r = computeRougeL(pairs)
       put('ROUGE_L', r.corpus, r.perImage)
     } else {
-      const c = computeCiderD(pairs)
+      const c = computeCiderD(cook())
       put('CIDEr', c.corpus, c.perImage)
     }
   }
