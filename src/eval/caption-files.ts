@@ -5,7 +5,7 @@
 // Ids are compared as strings (42 and "42" are the same image), as JSON object keys are.
 import { z } from 'zod'
 import { PixcapError } from '../errors.js'
-import { parseWith, readJsonFile } from './json-input.js'
+import { readJsonFile, validateJson } from '../io/read-json.js'
 
 const ImageId = z.union([z.number(), z.string()])
 
@@ -35,7 +35,7 @@ export type CaptionReferences = Map<string, string[]>
 
 /** Reads a COCO results file; duplicate image ids are an error (pycocoevalcap needs exactly one hypothesis). */
 export async function readCaptionPredictions(file: string): Promise<CaptionPredictions> {
-  const rows = parseWith(z.array(RawCaptionResult), await readJsonFile(file), file)
+  const rows = await readJsonFile(file, z.array(RawCaptionResult))
   const hyps = new Map<string, string>()
   const ids = new Map<string, string | number>()
   const first = new Map<string, number>()
@@ -55,10 +55,10 @@ export async function readCaptionPredictions(file: string): Promise<CaptionPredi
 
 /** Reads COCO-style references or a plain `{id: [refs]}` map. */
 export async function readCaptionReferences(file: string): Promise<CaptionReferences> {
-  const json = await readJsonFile(file)
+  const json = await readJsonFile(file, z.unknown())
   const refs: CaptionReferences = new Map()
   if (json !== null && typeof json === 'object' && !Array.isArray(json) && 'annotations' in json) {
-    const coco = parseWith(RawCocoCaptions, json, file)
+    const coco = validateJson(RawCocoCaptions, json, file)
     for (const img of coco.images ?? []) refs.set(String(img.id), [])
     for (const ann of coco.annotations) {
       const key = String(ann.image_id)
@@ -71,6 +71,6 @@ export async function readCaptionReferences(file: string): Promise<CaptionRefere
   if (Array.isArray(json)) {
     throw new PixcapError('schema', file, [], 'expected references as COCO captions ({"images", "annotations"}) or a map {"<id>": ["caption", ...]}, got an array; is this a results file?')
   }
-  for (const [id, list] of Object.entries(parseWith(RawReferenceMap, json, file))) refs.set(id, list)
+  for (const [id, list] of Object.entries(validateJson(RawReferenceMap, json, file))) refs.set(id, list)
   return refs
 }

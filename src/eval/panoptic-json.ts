@@ -1,9 +1,8 @@
-// On-disk shapes of COCO-panoptic GT and prediction JSON as the evaluator reads them (STYLE.md §4), and the parse
-// that turns zod issues into PixcapErrors with the file and JSON path. Fields follow panopticapi (`evaluation.py`
+// On-disk shapes of COCO-panoptic GT and prediction JSON as the evaluator reads them (STYLE.md §4), and the reads
+// that validate them (io/read-json.ts: PixcapErrors with the file and JSON path). Fields follow panopticapi (`evaluation.py`
 // @ 7bb4655) and Pix2Cap (reference/pix2cap.md §2: GT `description`, prediction `caption`; `score` is ours, for mAP).
-import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
-import { PixcapError } from '../errors.js'
+import { readJsonFile, validateJson } from '../io/read-json.js'
 
 const Id = z.number().int().nonnegative()
 /** `iscrowd` / `isthing` are 0/1 in COCO; panopticapi tests `== 1`, which Python's True also passes. */
@@ -51,27 +50,10 @@ export function flagSet(v: number | boolean | undefined): boolean {
 
 /** Validates parsed JSON against `schema`; the error names the file, the JSON path of the first issue, and how many more. */
 export function parseAt<T extends z.ZodType>(schema: T, value: unknown, file: string): z.infer<T> {
-  const r = schema.safeParse(value)
-  if (r.success) return r.data
-  const [first] = r.error.issues
-  const more = r.error.issues.length - 1
-  const path = (first?.path ?? []).filter((k): k is string | number => typeof k !== 'symbol')
-  throw new PixcapError('schema', file, path, `${first?.message ?? 'invalid'}${more > 0 ? ` (and ${more} more issue(s))` : ''}`)
+  return validateJson(schema, value, file)
 }
 
 /** Reads and validates a JSON file. */
-export async function readJsonAt<T extends z.ZodType>(schema: T, file: string): Promise<z.infer<T>> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (err) {
-    throw new PixcapError('io', file, [], `cannot read: ${(err as Error).message}`, { cause: err })
-  }
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch (err) {
-    throw new PixcapError('invalid_json', file, [], (err as Error).message, { cause: err })
-  }
-  return parseAt(schema, value, file)
+export function readJsonAt<T extends z.ZodType>(schema: T, file: string): Promise<z.infer<T>> {
+  return readJsonFile(file, schema)
 }

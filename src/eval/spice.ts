@@ -10,9 +10,9 @@ import { dirname, join } from 'node:path'
 import { execa } from 'execa'
 import { z } from 'zod'
 import { PixcapError } from '../errors.js'
+import { validateJson } from '../io/read-json.js'
 import type { CaptionPair } from '../metrics/bleu.js'
 import { npMean } from '../metrics/np-mean.js'
-import { parseWith } from './json-input.js'
 import { commandLine, type ProcessPlan } from './meteor.js'
 
 /** The command pycocoevalcap uses; `{in}`/`{out}` are filled per run. The cache defaults to `<jar dir>/cache` as upstream. */
@@ -56,7 +56,7 @@ export async function runSpice(
     } catch (err) {
       throw new PixcapError('protocol', output, [], `SPICE wrote no readable JSON: ${(err as Error).message}`, { cause: err })
     }
-    const rows = parseWith(SpiceOutput, json, `${commandLine(p)} (output)`)
+    const rows = validateJson(SpiceOutput, json, `${commandLine(p)} (output)`)
     const byId = new Map(rows.map((r) => [String(r.image_id), toFloat(r.scores.All.f)]))
     const perImage = ids.map((id, i) => {
       const v = byId.get(String(id))

@@ -8,10 +8,10 @@ import { access } from 'node:fs/promises'
 import { z } from 'zod'
 import { PixcapError } from '../errors.js'
 import { readImageSize } from '../io/image-size.js'
+import { readJsonFile } from '../io/read-json.js'
 import { resolveInside } from '../io/safe-path.js'
 import { openAtomic, writeFileAtomic } from '../util/atomic-write.js'
 import { sha256File } from '../util/sha256.js'
-import { parseWith, readJsonFile } from './json-input.js'
 
 /**
  * The question GPT4RoI's VG evaluation asks (gpt4roi.md §12: `\n` is a newline; the backticks are literal).
@@ -81,8 +81,7 @@ function checkBox(value: unknown, file: string, path: (string | number)[]): [num
 /** Reads the test file and writes questions.jsonl and the references file (both atomically). */
 export async function prepareVgRegionCaption(opts: VgPrepareOptions): Promise<VgPrepareResult> {
   const file = opts.annotations
-  const [json, annotationsSha256] = await Promise.all([readJsonFile(file), sha256File(file)])
-  const data = parseWith(RawVgCaptionTest, json, file)
+  const [data, annotationsSha256] = await Promise.all([readJsonFile(file, RawVgCaptionTest), sha256File(file)])
   const annById = new Map<string, number>()
   data.annotations.forEach((a, i) => annById.set(String(a.id), i))
   const imageIds = new Set(data.images.map((img) => String(img.id)))

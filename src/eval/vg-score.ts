@@ -7,11 +7,11 @@ import { readdir, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { z } from 'zod'
 import { PixcapError } from '../errors.js'
+import { readJsonFile } from '../io/read-json.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
 import { sha256, sha256File } from '../util/sha256.js'
 import { RawCaptionResult, readCaptionReferences, type CaptionPredictions } from './caption-files.js'
 import { evaluateCaptions, writePerSampleScores, type EvaluateCaptionsOptions, type EvaluateCaptionsResult } from './evaluate-captions.js'
-import { parseWith, readJsonFile } from './json-input.js'
 
 /** `{ckpt}_vg_{rank}.json`: the shard names upstream inference writes. */
 export const VG_SHARD_PATTERN = /^(?<ckpt>.+)_vg_(?<rank>\d+)\.json$/
@@ -76,7 +76,7 @@ export async function scoreVgRegionCaptions(opts: VgScoreOptions): Promise<VgSco
   const merged: { image_id: string | number; caption: string }[] = []
   let duplicatesDropped = 0
   for (const shard of shards) {
-    const rows = parseWith(z.array(RawCaptionResult), await readJsonFile(shard.file), shard.file)
+    const rows = await readJsonFile(shard.file, z.array(RawCaptionResult))
     for (const row of rows) {
       const key = String(row.image_id)
       if (preds.hyps.has(key)) {

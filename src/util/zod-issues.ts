@@ -36,7 +36,7 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 function expectedOf(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.expected === 'int' ? 'an integer' : `${issue.expected === 'array' || issue.expected === 'object' ? 'an' : 'a'} ${issue.expected}`
+      return issue.expected === 'int' ? 'integer' : issue.expected
     case 'invalid_value':
       return issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`
     case 'too_small':
@@ -56,15 +56,19 @@ function expectedOf(issue: z.core.$ZodIssue): string {
 
 /**
  * Formats one zod issue. Schemas may carry a custom message starting with "expected" (e.g. `expected 4 numbers
- * [x, y, w, h]`); the found value is appended to it. Otherwise the message is built from the issue.
+ * [x, y, w, h]`); the found value is appended to it. Otherwise the message is built from the issue. A type mismatch
+ * names the type and what was got (`expected string, got number 7`); a value check says what was found
+ * (`expected iscrowd 0 or 1, found the string "no"`); a length check gives the count (`got 3`).
  */
 export function formatZodIssue(issue: z.core.$ZodIssue, input: unknown, basePath: JsonPath = []): SchemaProblem {
   const rel = issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k))
   const found = valueAt(input, issue.path)
-  const expected = issue.message.startsWith('expected') ? issue.message.slice('expected '.length) : expectedOf(issue)
+  const custom = issue.message.startsWith('expected')
+  const expected = custom ? issue.message.slice('expected '.length) : expectedOf(issue)
   let foundText: string
   if ((issue.code === 'too_small' || issue.code === 'too_big') && Array.isArray(found)) foundText = `got ${found.length}`
   else if (issue.code === 'unrecognized_keys') foundText = `found ${issue.keys.join(', ')}`
+  else if (!custom && (issue.code === 'invalid_type' || issue.code === 'invalid_union')) foundText = `got ${describeValue(found)}`
   else foundText = `found ${describeValue(found)}`
   return { path: [...basePath, ...rel], detail: `expected ${expected}, ${foundText}` }
 }

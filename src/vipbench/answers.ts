@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { PixcapError } from '../errors.js'
-import { readJsonFile, readJsonlFile } from './prepare.js'
+import { readJsonFile, readJsonlFile } from '../io/read-json.js'
 import { RawVipAnswers } from './raw-schema.js'
 
 const AnswerLine = z.looseObject({ question_id: z.number().int().nonnegative(), text: z.string() })

@@ -4,8 +4,8 @@
 // raised by 0.5 after each retry; after the 5th retry the score is 0.0. The grade file (same layout as the
 // evaluator's `-grade-{n}runs.json`) is rewritten atomically after every sample, so a crash resumes where it stopped
 // and never re-asks a graded (id, run).
-import { readFile } from 'node:fs/promises'
 import { PixcapError } from '../errors.js'
+import { readJsonFile } from '../io/read-json.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
 import type { ProgressSink } from '../cli/progress.js'
 import type { ChatClient } from './chat-client.js'
@@ -52,24 +52,15 @@ export interface GradeSummary {
 }
 
 async function loadGrades(file: string): Promise<RawGradeFile> {
-  let text: string
   try {
-    text = await readFile(file, 'utf8')
-  } catch {
-    return {}
-  }
-  let json: unknown
-  try {
-    json = JSON.parse(text)
+    return await readJsonFile(file, RawGradeFile)
   } catch (err) {
-    throw new PixcapError('invalid_json', file, [], `grade file is not valid JSON (${(err as Error).message}); move it away to start over`)
+    if (!(err instanceof PixcapError)) throw err
+    // No readable grade file yet: start from nothing (it is written after each grade).
+    if (err.code === 'not_found' || err.code === 'io') return {}
+    if (err.code === 'invalid_json') throw new PixcapError('invalid_json', file, [], `grade file is not valid JSON (${err.cause instanceof Error ? err.cause.message : err.detail}); move it away to start over`, { cause: err })
+    throw err
   }
-  const parsed = RawGradeFile.safeParse(json)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    throw new PixcapError('schema', file, issue?.path as (string | number)[] ?? [], issue?.message ?? 'invalid grade file')
-  }
-  return parsed.data
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>

@@ -3,11 +3,11 @@
 // same id, find each `<objN>` label's shape in source_image/{image_source stem}.json (a rectangle's corners or a
 // polygon's bounding box), rewrite the tags to `region{N} <bbox>` and normalise the boxes by the source image size.
 // The model sees the clean source image, so `image` points into source_image/.
-import { readFile } from 'node:fs/promises'
 import { join, parse as parsePath } from 'node:path'
 import { z } from 'zod'
 import { PixcapError } from '../errors.js'
 import { BEGIN_STRING } from '../instruct/gpt4roi-conversation.js'
+import { readJsonFile, readJsonlFile } from '../io/read-json.js'
 import { checkRelativePath } from '../io/safe-path.js'
 import { openAtomic } from '../util/atomic-write.js'
 import { RawLabelMe, RawVipMetaFile, RawVipQuestion, type RawVipMeta } from './raw-schema.js'
@@ -31,57 +31,6 @@ export interface VipBenchQuestion {
   labels: string[]
   capability: string[]
   category?: string
-}
-
-/** Parses a JSON file with a zod schema; errors name the file and the JSON path. */
-export async function readJsonFile<T>(file: string, schema: z.ZodType<T>): Promise<T> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (err) {
-    throw new PixcapError('not_found', file, [], `cannot read: ${(err as Error).message}`)
-  }
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch (err) {
-    throw new PixcapError('invalid_json', file, [], (err as Error).message)
-  }
-  const parsed = schema.safeParse(json)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    throw new PixcapError('schema', file, (issue?.path ?? []) as (string | number)[], issue?.message ?? 'invalid')
-  }
-  return parsed.data
-}
-
-/** Reads a JSONL file with a schema per line; errors name the file and the line (`[line 3]`). */
-export async function readJsonlFile<T>(file: string, schema: z.ZodType<T>): Promise<T[]> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (err) {
-    throw new PixcapError('not_found', file, [], `cannot read: ${(err as Error).message}`)
-  }
-  const out: T[] = []
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] as string).trim()
-    if (line === '') continue
-    let json: unknown
-    try {
-      json = JSON.parse(line)
-    } catch (err) {
-      throw new PixcapError('invalid_json', file, [`line ${i + 1}`], (err as Error).message)
-    }
-    const parsed = schema.safeParse(json)
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      throw new PixcapError('schema', file, [`line ${i + 1}`, ...((issue?.path ?? []) as (string | number)[])], issue?.message ?? 'invalid')
-    }
-    out.push(parsed.data)
-  }
-  return out
 }
 
 /** Loads the meta-data file of a ViP-Bench root. */
