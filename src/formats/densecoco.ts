@@ -10,10 +10,8 @@
 //   regions are reported as `image_rule` rejects, so nothing is lost silently at training time.
 import { z } from 'zod'
 import type { ImageRecord } from '../records/region-record.js'
-import type { RejectRecord } from '../records/reject.js'
-import { chooseCaption, imageRng, usableRegions } from '../instruct/gpt4roi-conversation.js'
-import { writeCocoDocument } from './coco-document-writer.js'
 import { optionsParser } from './format-options.js'
+import { writeRegionDocument } from './region-document.js'
 import type { DocumentFormat, DocumentResult, FormatContext } from './target-format.js'
 
 /** DENSECOCO `_filter_imgs`: images whose shorter side is below this are dropped (gpt4roi.md §5 / pix2cap.md §4). */
@@ -45,53 +43,31 @@ export const densecoco: DocumentFormat = {
   fileName: (split) => `densecoco/${split}.json`,
   async write(images: AsyncIterable<ImageRecord>, ctx: FormatContext, dest: string): Promise<DocumentResult> {
     const opts = parseOptions(ctx.options)
-    const rejects: RejectRecord[] = []
     const categories = new Map<number, { id: number; name: string; isthing: number }>()
-    let nImages = 0
-    let nRegions = 0
-    await writeCocoDocument(
-      dest,
-      {},
-      async (sink) => {
-        for await (const image of images) {
-          const { kept, rejects: dropped } = usableRegions(image, opts)
-          rejects.push(...dropped)
-          if (kept.length === 0) continue
-          const rule =
-            Math.min(image.width, image.height) < DENSECOCO_MIN_IMAGE_SIDE
-              ? `image is ${image.width}x${image.height}; DENSECOCO drops images whose shorter side is < ${DENSECOCO_MIN_IMAGE_SIDE}`
-              : kept.some((u) => u.region.isThing)
-                ? null
-                : 'image has no thing segment left; DENSECOCO drops such images (_filter_imgs)'
-          if (rule !== null) {
-            for (const { region } of kept) {
-              rejects.push({ source: image.source, imageId: image.imageId, segmentId: region.segmentId, regionId: region.regionId, reason: 'image_rule', detail: rule })
+    return writeRegionDocument(images, dest, { seed: ctx.seed, dropSmall224: opts.dropSmall224 }, {
+      imageRule: (image, kept) =>
+        Math.min(image.width, image.height) < DENSECOCO_MIN_IMAGE_SIDE
+          ? `image is ${image.width}x${image.height}; DENSECOCO drops images whose shorter side is < ${DENSECOCO_MIN_IMAGE_SIDE}`
+          : kept.some((u) => u.region.isThing)
+            ? null
+            : 'image has no thing segment left; DENSECOCO drops such images (_filter_imgs)',
+      annotate: (image, kept, caption, sink) =>
+        sink.annotation({
+          image_id: image.imageId,
+          file_name: pngName(image),
+          segments_info: kept.map(({ region, captions }) => {
+            categories.set(region.categoryId, { id: region.categoryId, name: region.category, isthing: region.isThing ? 1 : 0 })
+            return {
+              id: region.segmentId,
+              category_id: region.categoryId,
+              iscrowd: region.isCrowd ? 1 : 0,
+              bbox: region.bbox,
+              area: region.area,
+              description: caption(captions),
             }
-            continue
-          }
-          const rng = imageRng(ctx.seed, image)
-          await sink.image({ id: image.imageId, file_name: image.imagePath, height: image.height, width: image.width })
-          await sink.annotation({
-            image_id: image.imageId,
-            file_name: pngName(image),
-            segments_info: kept.map(({ region, captions }) => {
-              categories.set(region.categoryId, { id: region.categoryId, name: region.category, isthing: region.isThing ? 1 : 0 })
-              return {
-                id: region.segmentId,
-                category_id: region.categoryId,
-                iscrowd: region.isCrowd ? 1 : 0,
-                bbox: region.bbox,
-                area: region.area,
-                description: chooseCaption(rng, captions),
-              }
-            }),
-          })
-          nImages++
-          nRegions += kept.length
-        }
-      },
-      () => ({ categories: [...categories.values()].sort((a, b) => a.id - b.id) }),
-    )
-    return { images: nImages, regions: nRegions, rejects }
+          }),
+        }),
+      tail: () => ({ categories: [...categories.values()].sort((a, b) => a.id - b.id) }),
+    })
   },
 }

@@ -7,10 +7,8 @@
 // so a filter policy that keeps crowds keeps them visible here.
 import { z } from 'zod'
 import type { ImageRecord } from '../records/region-record.js'
-import type { RejectRecord } from '../records/reject.js'
-import { chooseCaption, imageRng, usableRegions } from '../instruct/gpt4roi-conversation.js'
-import { writeCocoDocument } from './coco-document-writer.js'
 import { optionsParser } from './format-options.js'
+import { writeRegionDocument } from './region-document.js'
 import type { DocumentFormat, DocumentResult, FormatContext } from './target-format.js'
 
 /** The single category VG-style files use (gpt4roi.md §5 VGDATA). */
@@ -32,35 +30,22 @@ export const vgdata: DocumentFormat = {
   fileName: (split) => `vgdata/${split}.json`,
   async write(images: AsyncIterable<ImageRecord>, ctx: FormatContext, dest: string): Promise<DocumentResult> {
     const opts = parseOptions(ctx.options)
-    const rejects: RejectRecord[] = []
-    let nImages = 0
     let nextId = 1
-    await writeCocoDocument(
-      dest,
-      {},
-      async (sink) => {
-        for await (const image of images) {
-          const { kept, rejects: dropped } = usableRegions(image, opts)
-          rejects.push(...dropped)
-          if (kept.length === 0) continue
-          const rng = imageRng(ctx.seed, image)
-          await sink.image({ id: image.imageId, file_name: image.imagePath, height: image.height, width: image.width })
-          for (const { region, captions } of kept) {
-            await sink.annotation({
-              id: nextId++,
-              image_id: image.imageId,
-              bbox: region.bbox,
-              area: region.area,
-              category_id: VG_OBJECT_CATEGORY.id,
-              caption: chooseCaption(rng, captions),
-              iscrowd: region.isCrowd ? 1 : 0,
-            })
-          }
-          nImages++
+    return writeRegionDocument(images, dest, { seed: ctx.seed, dropSmall224: opts.dropSmall224 }, {
+      async annotate(image, kept, caption, sink) {
+        for (const { region, captions } of kept) {
+          await sink.annotation({
+            id: nextId++,
+            image_id: image.imageId,
+            bbox: region.bbox,
+            area: region.area,
+            category_id: VG_OBJECT_CATEGORY.id,
+            caption: caption(captions),
+            iscrowd: region.isCrowd ? 1 : 0,
+          })
         }
       },
-      () => ({ categories: [VG_OBJECT_CATEGORY] }),
-    )
-    return { images: nImages, regions: nextId - 1, rejects }
+      tail: () => ({ categories: [VG_OBJECT_CATEGORY] }),
+    })
   },
 }
