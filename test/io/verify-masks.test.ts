@@ -8,22 +8,11 @@ import type { ProgressEvent } from '../../src/cli/progress.js'
 import { rleArea, rleFromIds } from '../../src/geometry/coco-rle.js'
 import { decodePanopticPng, encodePanopticPng } from '../../src/io/panoptic-png.js'
 import { verifyMasks, type MaskCheck } from '../../src/io/verify-masks.js'
-import { regionIdOf, type ImageRecord } from '../../src/records/region-record.js'
+import type { ImageRecord } from '../../src/records/region-record.js'
 import { BUNDLED_SAMPLE_DIR, COCO_SAMPLE_DIR, HAS_SHARED, PANOPTIC_SAMPLE_DIR, PIX2CAP_SAMPLE_JSON } from '../helpers/fixtures.js'
+import { minimalImageRecords, minimalPix2Cap, MinimalSegment } from '../helpers/minimal-pix2cap.js'
 
-const Box = z.tuple([z.number(), z.number(), z.number(), z.number()])
-const Sample = z.object({
-  images: z.array(z.object({ id: z.number(), file_name: z.string(), width: z.number(), height: z.number() })),
-  annotations: z.array(
-    z.object({
-      image_id: z.number(),
-      file_name: z.string(),
-      segments_info: z.array(
-        z.object({ id: z.number(), category_id: z.number(), iscrowd: z.number(), area: z.number(), bbox: Box }),
-      ),
-    }),
-  ),
-})
+const Sample = minimalPix2Cap(MinimalSegment)
 
 /** The fixture as canonical records (a minimal mapping here; the real reader lives in src/sources). */
 function fixtureRecords(): ImageRecord[] {
@@ -31,31 +20,7 @@ function fixtureRecords(): ImageRecord[] {
 }
 
 function toRecords(raw: z.infer<typeof Sample>, file: string): ImageRecord[] {
-  return raw.annotations.map((ann, a) => {
-    const img = raw.images.find((i) => i.id === ann.image_id)!
-    return {
-      source: 'test',
-      split: 'val',
-      imageId: ann.image_id,
-      imagePath: img.file_name,
-      maskPath: ann.file_name,
-      width: img.width,
-      height: img.height,
-      origin: { file, path: ['annotations', a] },
-      regions: ann.segments_info.map((s, i) => ({
-        regionId: regionIdOf(ann.image_id, s.id),
-        segmentId: s.id,
-        categoryId: s.category_id,
-        category: String(s.category_id),
-        isThing: true,
-        isCrowd: s.iscrowd === 1,
-        bbox: s.bbox,
-        area: s.area,
-        captions: [],
-        origin: { file, path: ['annotations', a, 'segments_info', i] },
-      })),
-    }
-  })
+  return minimalImageRecords(raw, file, { source: 'test', split: 'val', captions: () => [] })
 }
 
 async function collect(it: AsyncIterable<MaskCheck>): Promise<MaskCheck[]> {

@@ -8,26 +8,9 @@ import { decodePanopticPng } from '../../src/io/panoptic-png.js'
 import { segmentGeometry } from '../../src/geometry/segment-geometry.js'
 import { makeSample, SAMPLE_HEIGHT, SAMPLE_IMAGES, SAMPLE_WIDTH } from '../../scripts/make-sample.js'
 import { BUNDLED_SAMPLE_DIR } from '../helpers/fixtures.js'
+import { minimalPix2Cap, MinimalSegment } from '../helpers/minimal-pix2cap.js'
 
-const Box = z.tuple([z.number(), z.number(), z.number(), z.number()])
-const SampleJson = z.object({
-  images: z.array(z.object({ id: z.number(), file_name: z.string(), width: z.number(), height: z.number() })),
-  annotations: z.array(
-    z.object({
-      image_id: z.number(),
-      file_name: z.string(),
-      segments_info: z.array(
-        z.object({
-          id: z.number(),
-          category_id: z.number(),
-          iscrowd: z.number(),
-          area: z.number(),
-          bbox: Box,
-          description: z.union([z.string(), z.array(z.string())]),
-        }),
-      ),
-    }),
-  ),
+const SampleJson = minimalPix2Cap(MinimalSegment.extend({ description: z.union([z.string(), z.array(z.string())]) })).extend({
   categories: z.array(z.object({ id: z.number(), name: z.string(), isthing: z.number() })),
 })
 
