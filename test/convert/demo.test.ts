@@ -1,19 +1,14 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { main } from '../../src/cli/main.js'
 import { readManifest } from '../../src/io/manifest.js'
 import { captureIo } from '../helpers/io.js'
 import { readParquetHyparquet } from '../helpers/readback.js'
+import { useTempDir } from '../helpers/temp-dir.js'
 
 let dir: string
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pixcap-demo-'))
-})
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
+useTempDir('pixcap-demo-', (d) => (dir = d))
 
 describe('pixcap demo', () => {
   it('converts the bundled sample to gpt4roi Parquet + Arrow + JSONL and prints a summary', async () => {

@@ -1,23 +1,18 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { convertDataset } from '../../src/convert/convert-dataset.js'
 import { RejectRecord } from '../../src/records/reject.js'
 import { BUNDLED_SAMPLE_DIR } from '../helpers/fixtures.js'
+import { useTempDir } from '../helpers/temp-dir.js'
 
 const Doc = z.looseObject({
   annotations: z.array(z.looseObject({ image_id: z.number(), segments_info: z.array(z.looseObject({ id: z.number(), bbox: z.array(z.number()), iscrowd: z.number() })) })),
 })
 
 let dir: string
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pixcap-masks-'))
-})
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
+useTempDir('pixcap-masks-', (d) => (dir = d))
 
 describe('convert --verify-masks', () => {
   it('rejects regions whose box the panoptic PNG contradicts, and keeps the accounting exact', async () => {

@@ -1,13 +1,13 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readdir, readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { t, type FieldSpec } from '../../src/formats/field-spec.js'
 import { toHfFeatures } from '../../src/io/arrow-schema.js'
 import { openCorpusSink } from '../../src/io/corpus-sink.js'
 import { sha256File } from '../../src/util/sha256.js'
 import { HAS_PYTHON } from '../helpers/fixtures.js'
 import { hfReadback, parquetFooter, readArrowStream, readParquetDuckdb, readParquetHyparquet } from '../helpers/readback.js'
+import { useTempDir } from '../helpers/temp-dir.js'
 
 // A GPT4RoI-like row declaration (reference/ecosystem.md §2 test schema) plus a nullable column and an int64 list.
 const FIELDS: FieldSpec[] = [
@@ -59,12 +59,7 @@ async function listFiles(dir: string): Promise<string[]> {
 }
 
 let dir: string
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pixcap-sink-'))
-})
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
+useTempDir('pixcap-sink-', (d) => (dir = d), { each: true })
 
 describe('openCorpusSink', () => {
   it('writes Parquet, Arrow and JSONL that independent readers read back as the same rows', async () => {

@@ -1,8 +1,8 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { readManifest, writeManifest, type Manifest } from '../../src/io/manifest.js'
+import { useTempDir } from '../helpers/temp-dir.js'
 
 const HASH = 'a'.repeat(64)
 
@@ -25,12 +25,7 @@ function manifest(regions: Manifest['counts']['regions'], rejectedByReason: Mani
 }
 
 let dir: string
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pixcap-manifest-'))
-})
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
+useTempDir('pixcap-manifest-', (d) => (dir = d), { each: true })
 
 describe('writeManifest', () => {
   it('writes a manifest that reads back equal', async () => {

@@ -1,12 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as pw from 'parquet-wasm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { t, type FieldSpec } from '../../src/formats/field-spec.js'
 import { ArrowBatchBuilder } from '../../src/io/arrow-batch.js'
 import { ParquetFileWriter } from '../../src/io/parquet-writer.js'
 import { parquetFooter, readParquetHyparquet } from '../helpers/readback.js'
+import { useTempDir } from '../helpers/temp-dir.js'
 
 const FIELDS: FieldSpec[] = [t.field('id', t.string()), t.field('text', t.string()), t.field('boxes', t.list(t.list(t.float32())))]
 const builder = new ArrowBatchBuilder(FIELDS)
@@ -20,12 +19,7 @@ async function writeFile(dest: string, batches: number, options = { maxRowGroupR
 }
 
 let dir: string
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pixcap-pq-'))
-})
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true })
-})
+useTempDir('pixcap-pq-', (d) => (dir = d))
 
 describe('ParquetFileWriter (parquet-wasm)', () => {
   it('caps row groups by bytes when fed 1k-row batches (reference/ecosystem.md §2)', async () => {

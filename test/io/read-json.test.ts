@@ -1,21 +1,16 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { PixcapError } from '../../src/errors.js'
 import { readJsonFile, readJsonlFile, validateJson } from '../../src/io/read-json.js'
+import { useTempDir } from '../helpers/temp-dir.js'
 
 const Row = z.object({ id: z.number().int(), caption: z.string() })
 
 describe('read-json', () => {
   let dir: string
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'pixcap-read-json-'))
-  })
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true })
-  })
+  useTempDir('pixcap-read-json-', (d) => (dir = d))
 
   it('reads and validates a JSON file', async () => {
     const file = join(dir, 'ok.json')

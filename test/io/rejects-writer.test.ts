@@ -1,15 +1,12 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { openRejectsWriter } from '../../src/io/rejects-writer.js'
 import type { RejectRecord } from '../../src/records/index.js'
+import { useTempDir } from '../helpers/temp-dir.js'
 
 let dir: string
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pixcap-rejects-'))
-})
-afterAll(() => rm(dir, { recursive: true, force: true }))
+useTempDir('pixcap-rejects-', (d) => (dir = d))
 
 const reject = (i: number): RejectRecord => ({ source: 'pix2cap-coco', imageId: i, segmentId: i, regionId: `${i}:${i}`, reason: i % 2 ? 'crowd' : 'tiny_box', detail: `d${i}` })
 
