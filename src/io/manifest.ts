@@ -1,11 +1,11 @@
 // manifest.json: the record of how a corpus was made (ARCHITECTURE.md "A corpus on disk"). Written LAST and atomically,
 // after every data file is in place and the region invariant has been checked, so a manifest means a complete corpus.
 // No timestamps by default: the same input and seed give a byte-identical manifest too (`createdAt` is optional).
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { PixcapError } from '../errors.js'
 import { RejectReason } from '../records/reject.js'
+import { readJsonFile } from './read-json.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
 
 /** The file name inside a corpus. */
@@ -105,23 +105,13 @@ export async function writeManifest(dir: string, manifest: Manifest): Promise<st
 /** Reads and validates `<dir>/manifest.json` (or a manifest file path). */
 export async function readManifest(dirOrFile: string): Promise<{ file: string; manifest: Manifest }> {
   const file = dirOrFile.endsWith('.json') ? dirOrFile : join(dirOrFile, MANIFEST_FILE)
-  let text: string
   try {
-    text = await readFile(file, 'utf8')
+    return { file, manifest: await readJsonFile(file, Manifest) }
   } catch (err) {
-    throw new PixcapError('not_found', file, [], `cannot read manifest: ${(err as Error).message}; was the conversion finished? (the manifest is written last)`, { cause: err })
+    if (err instanceof PixcapError && (err.code === 'not_found' || err.code === 'io')) {
+      const why = err.cause instanceof Error ? err.cause.message : err.detail
+      throw new PixcapError('not_found', file, [], `cannot read manifest: ${why}; was the conversion finished? (the manifest is written last)`, { cause: err.cause })
+    }
+    throw err
   }
-  let doc: unknown
-  try {
-    doc = JSON.parse(text)
-  } catch (err) {
-    throw new PixcapError('invalid_json', file, [], `not JSON: ${(err as Error).message}`, { cause: err })
-  }
-  const parsed = Manifest.safeParse(doc)
-  if (!parsed.success) {
-    const iss = parsed.error.issues[0]!
-    const path = iss.path.filter((k): k is string | number => typeof k !== 'symbol')
-    throw new PixcapError('schema', file, path, iss.message)
-  }
-  return { file, manifest: parsed.data }
 }

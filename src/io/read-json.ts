@@ -37,9 +37,14 @@ function parseText(text: string, file: string, path: JsonPath): unknown {
   }
 }
 
+/** Parses JSON text read from `file` and validates it; throws PixcapError 'invalid_json' | 'schema'. */
+export function parseJsonText<S extends z.ZodType>(text: string, file: string, schema: S): z.infer<S> {
+  return validateJson(schema, parseText(text, file, []), file)
+}
+
 /** Reads a whole JSON file and validates it; throws PixcapError 'not_found' | 'io' | 'invalid_json' | 'schema'. */
 export async function readJsonFile<S extends z.ZodType>(file: string, schema: S): Promise<z.infer<S>> {
-  return validateJson(schema, parseText(await readText(file), file, []), file)
+  return parseJsonText(await readText(file), file, schema)
 }
 
 /**

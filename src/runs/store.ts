@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs'
 import { mkdir, readdir, readFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
-import { PixcapError, type JsonPath, toJsonPath } from '../errors.js'
+import { PixcapError } from '../errors.js'
+import { parseJsonText } from '../io/read-json.js'
 import { readTail } from '../util/read-tail.js'
 import { RunRecord, type RunStatus } from './run-record.js'
 
@@ -103,18 +104,7 @@ export function deriveStatus(r: RunRecord, o: StatusOptions = {}): RunStatus {
 
 /** Parses run.json text, with errors that name the file and path. */
 export function parseRunRecord(text: string, file: string): RunRecord {
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch (err) {
-    throw new PixcapError('invalid_json', file, [], `not valid JSON: ${(err as Error).message}`)
-  }
-  const parsed = RunRecord.safeParse(value)
-  if (!parsed.success) {
-    const i = parsed.error.issues[0]
-    throw new PixcapError('schema', file, (i?.path ?? []) as JsonPath, `${i?.message ?? 'invalid run record'} (at ${toJsonPath((i?.path ?? []) as JsonPath)})`)
-  }
-  return parsed.data
+  return parseJsonText(text, file, RunRecord)
 }
 
 /** Finds a run by exact id or unique prefix. */
