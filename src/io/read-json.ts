@@ -1,6 +1,6 @@
 // The one way to read a JSON or JSONL input file and validate it with zod: read failures, JSON syntax errors and
 // schema issues all become PixcapErrors naming the file and the JSON path (STYLE.md §5), with the issue worded by
-// util/zod-issues.ts (`results.json: [3].caption: expected a string, found number 7`).
+// util/zod-issues.ts (`results.json: [3].caption: expected string, got number 7`).
 import { readFile } from 'node:fs/promises'
 import type { z } from 'zod'
 import { PixcapError, type JsonPath } from '../errors.js'
