@@ -7,10 +7,10 @@ import { rm, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
-import * as pw from 'parquet-wasm'
 import { z } from 'zod'
 import { convertDataset } from '../../src/convert/convert-dataset.js'
 import { DEFAULT_TEMPLATES_FILE } from '../../src/instruct/load-templates.js'
+import { parquetWasmHighWaterBytes } from '../../src/io/parquet-writer.js'
 import { synthPaths } from '../synth.js'
 import type { BenchContext, BenchResult, BenchStage } from '../stage.js'
 
@@ -59,8 +59,9 @@ export const convertStage: BenchStage = {
         samples: c.samples,
         parquetMb: mb('parquet'),
         arrowMb: mb('arrow'),
-        // parquet-wasm's heap never shrinks, so its size now is its high-water mark (flat when batches are freed).
-        wasmMemoryMb: Math.round(pw.wasmMemory().buffer.byteLength / 2 ** 20),
+        // parquet-wasm's heap never shrinks, so its size is its high-water mark (flat when batches are freed); the
+        // encoder's worker reports its own heap.
+        wasmMemoryMb: Math.round(parquetWasmHighWaterBytes() / 2 ** 20),
         cpuMs: Math.round((cpu.user + cpu.system) / 1000),
         pythonWallMs: Math.round(pythonProcessMs),
         pythonPeakRssMb: baseline.peakRssMb,
