@@ -14,7 +14,8 @@ import { jsonObjectEvents, parseJsonObjectFile, streamJsonObject, type MemberMod
 import type { ProgressSink } from '../../cli/progress.js'
 import type { ImageRecord } from '../../records/index.js'
 import { parseWithProblems } from '../../util/zod-issues.js'
-import { RawCategoriesFile, RawCategory, RawImage } from './raw-schema.js'
+import { RawCategoriesFile, RawCategory } from './raw-schema.js'
+import { parseRawImage } from './raw-guards.js'
 import { addIssue, emptyReport, type Pix2CapReport } from './report.js'
 import { mapAnnotation, type CategoryInfo, type ImageEntry, type SourceImage } from './map-annotation.js'
 
@@ -91,7 +92,7 @@ async function* readEntries(options: ReadPix2CapOptions, report: Pix2CapReport):
   const onImage = (value: unknown, index: number): void => {
     report.counts.images++
     const path = ['images', index]
-    const parsed = parseWithProblems(RawImage, value, path)
+    const parsed = parseRawImage(value, path)
     if (!parsed.ok) {
       for (const p of parsed.problems) addIssue(report, { kind: 'invalid_image', severity: 'error', path: p.path, detail: p.detail })
       const id = typeof value === 'object' && value !== null ? Reflect.get(value, 'id') : undefined
