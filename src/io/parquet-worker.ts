@@ -1,6 +1,7 @@
 // Worker entry for ParquetFileWriter: runs one ParquetEncoder off the main thread, so the main thread builds the next
 // Arrow batch while this one is encoded (parquet-writer.ts). Tasks arrive in order; the encoder serialises them.
 import { encodeEmptyParquet, ParquetEncoder, wasmHeapBytes, type EncoderProps } from './parquet-encoder.js'
+import type { TransferListItem } from 'node:worker_threads'
 import { serveTasks } from './worker-serve.js'
 
 /** One request to the worker. */
@@ -28,4 +29,11 @@ serveTasks<ParquetTask, ParquetTaskReply>(async (task) => {
   if (task.op === 'push') return { chunks: await encoder.push(task.ipc), wasmBytes: wasmHeapBytes() }
   const rest = await encoder.finish()
   return { chunks: rest ?? [encodeEmptyParquet(task.emptyIpc, props)], wasmBytes: wasmHeapBytes() }
-})
+}, transferable)
+
+/** The reply's chunks move to the main thread when each owns its whole buffer (the encoder's output chunks do). */
+function transferable(reply: ParquetTaskReply): TransferListItem[] {
+  const buffers = reply.chunks.map((c) => c.buffer)
+  const whole = reply.chunks.every((c) => c.byteOffset === 0 && c.byteLength === c.buffer.byteLength && c.buffer instanceof ArrayBuffer)
+  return whole && new Set(buffers).size === buffers.length ? (buffers as ArrayBuffer[]) : []
+}

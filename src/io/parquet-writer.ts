@@ -6,6 +6,7 @@
 // `pixcap convert`'s main-thread time, and it now overlaps with building the next batch. The worker sends the Parquet
 // bytes back and this thread appends them to the file in order, so the bytes equal the in-process ones.
 import { availableParallelism } from 'node:os'
+import type { TransferListItem } from 'node:worker_threads'
 import { Table, tableToIPC, type RecordBatch, type Schema } from 'apache-arrow'
 import { HF_METADATA_KEY } from './arrow-schema.js'
 import { OutputFile, type FinishedFile } from './output-file.js'
@@ -68,14 +69,18 @@ function workerEncoder(props: EncoderProps): Encoder {
   const self = new URL(import.meta.url)
   const entry = new URL(self.pathname.endsWith('.ts') ? './parquet-worker.ts' : './parquet-worker.js', self)
   const pool: WorkerPool<ParquetTask, ParquetTaskReply> = createWorkerPool(entry, 1)
-  const call = async (task: ParquetTask): Promise<Uint8Array[]> => {
-    const reply = await pool.run(task)
+  const call = async (task: ParquetTask, transfer: TransferListItem[] = []): Promise<Uint8Array[]> => {
+    const reply = await pool.run(task, transfer)
     wasmHighWater = Math.max(wasmHighWater, reply.wasmBytes)
     return reply.chunks
   }
   void call({ op: 'start', props }).catch(() => {}) // a failed start fails the next call too
   return {
-    push: (ipc) => call({ op: 'push', ipc }),
+    push: (ipc) => {
+      // Move the batch's bytes instead of copying them (they are ours alone: tableToIPC made them for this call).
+      const own = ipc.byteOffset === 0 && ipc.byteLength === ipc.buffer.byteLength && ipc.buffer instanceof ArrayBuffer ? ipc : ipc.slice()
+      return call({ op: 'push', ipc: own }, [own.buffer as ArrayBuffer])
+    },
     finish: async (emptyIpc) => {
       try {
         return await call({ op: 'finish', emptyIpc })
