@@ -25,23 +25,24 @@ export type Row = Record<string, unknown>
 
 class BadValue extends Error {}
 
-const encoder = new TextEncoder()
 
 /** Grows a byte buffer as strings/binaries are appended. */
 class ByteBuffer {
-  bytes = new Uint8Array(1024)
+  // A Buffer so strings are encoded in place with buf.write (no subarray view per string); same UTF-8 bytes as
+  // TextEncoder, lone surrogates included (both write U+FFFD).
+  bytes: Buffer = Buffer.allocUnsafe(1024)
   length = 0
   reserve(extra: number): void {
     if (this.length + extra <= this.bytes.length) return
     let size = this.bytes.length * 2
     while (size < this.length + extra) size *= 2
-    const next = new Uint8Array(size)
-    next.set(this.bytes.subarray(0, this.length))
+    const next = Buffer.allocUnsafe(size)
+    this.bytes.copy(next, 0, 0, this.length)
     this.bytes = next
   }
   appendString(s: string): void {
     this.reserve(s.length * 3) // UTF-8 needs at most 3 bytes per UTF-16 code unit
-    this.length += encoder.encodeInto(s, this.bytes.subarray(this.length)).written
+    this.length += this.bytes.write(s, this.length)
   }
   appendBytes(b: Uint8Array): void {
     this.reserve(b.length)
@@ -49,7 +50,9 @@ class ByteBuffer {
     this.length += b.length
   }
   finish(): Uint8Array {
-    return this.bytes.slice(0, this.length)
+    const out = new Uint8Array(this.length) // a copy the batch owns (zero-filled padding is never read)
+    out.set(this.bytes.subarray(0, this.length))
+    return out
   }
 }
 
