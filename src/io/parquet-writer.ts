@@ -65,10 +65,26 @@ function localEncoder(props: EncoderProps): Encoder {
   }
 }
 
-function workerEncoder(props: EncoderProps): Encoder {
+function startWorker(): WorkerPool<ParquetTask, ParquetTaskReply> {
   const self = new URL(import.meta.url)
   const entry = new URL(self.pathname.endsWith('.ts') ? './parquet-worker.ts' : './parquet-worker.js', self)
-  const pool: WorkerPool<ParquetTask, ParquetTaskReply> = createWorkerPool(entry, 1)
+  return createWorkerPool(entry, 1)
+}
+
+/** A worker started ahead of its writer (it is idle and unref'd, so it never keeps the process alive). */
+let spare: WorkerPool<ParquetTask, ParquetTaskReply> | undefined
+
+/**
+ * Starts the encoder worker the next ParquetFileWriter will use, so its start-up (loading parquet-wasm) overlaps with
+ * reading the input instead of delaying the first batch. No-op where writers would encode in-process.
+ */
+export function prestartParquetWorker(): void {
+  if (spare === undefined && availableParallelism() > 1) spare = startWorker()
+}
+
+function workerEncoder(props: EncoderProps): Encoder {
+  const pool = spare ?? startWorker()
+  spare = undefined
   const call = async (task: ParquetTask, transfer: TransferListItem[] = []): Promise<Uint8Array[]> => {
     const reply = await pool.run(task, transfer)
     wasmHighWater = Math.max(wasmHighWater, reply.wasmBytes)
