@@ -31,6 +31,13 @@ export interface FilteredImages extends AsyncIterable<ImageRecord> {
   rejects: RejectRecord[]
 }
 
+/** charLength(s) >= n, without walking s when its UTF-16 length decides it (a code point is 1 or 2 units). */
+function hasAtLeastChars(s: string, n: number): boolean {
+  if (s.length < n) return false
+  if (s.length >= 2 * n) return true
+  return charLength(s) >= n
+}
+
 /** Why a region fails the per-region rules, or null when it is kept (captions possibly reduced). */
 export function checkRegion(
   region: RegionRecord,
@@ -44,7 +51,8 @@ export function checkRegion(
     const why = region.area <= 0 ? `area ${region.area} <= 0` : `a side below --min-box-side ${policy.minBoxSide}`
     return { reason: 'tiny_box', detail: `bbox ${JSON.stringify(region.bbox)} (w ${w}, h ${h}) has ${why}` }
   }
-  const kept = region.captions.filter((c) => charLength(c.trim()) >= Math.max(1, policy.minCaptionChars))
+  const minChars = Math.max(1, policy.minCaptionChars)
+  const kept = region.captions.filter((c) => hasAtLeastChars(c.trim(), minChars))
   if (kept.length === 0) {
     const nonEmpty = region.captions.filter((c) => c.trim() !== '')
     if (nonEmpty.length === 0) {

@@ -89,7 +89,11 @@ export function isSmallAt224(bbox: readonly [number, number, number, number], wi
 
 /** Number of occurrences of `token` in `text`. */
 export function countToken(text: string, token: string): number {
-  return text.split(token).length - 1
+  if (token === '') return text.split(token).length - 1
+  // Non-overlapping, left to right (as split counts them), without building the pieces.
+  let n = 0
+  for (let at = text.indexOf(token); at !== -1; at = text.indexOf(token, at + token.length)) n++
+  return n
 }
 
 /** Splits `n` items into ceil(n / max) consecutive chunks whose sizes differ by at most one (no 1-region tail sample). */

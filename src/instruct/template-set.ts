@@ -106,11 +106,22 @@ export function parseTemplateSet(doc: unknown, file: string): TemplateSet {
   return parsed.data
 }
 
+// A template's text split at its region slots, computed once per template (it is filled once per region turn).
+const regionPartsCache = new WeakMap<Template, { text: string; parts: string[] }>()
+
+function regionParts(tpl: Template): string[] {
+  const hit = regionPartsCache.get(tpl)
+  if (hit !== undefined && hit.text === tpl.text) return hit.parts
+  const parts = tpl.text.split(REGION_SLOT)
+  regionPartsCache.set(tpl, { text: tpl.text, parts })
+  return parts
+}
+
 /** Fills the slots of a template. `region` replaces `<region>`, `caption` replaces `<caption>`. */
 export function fillTemplate(tpl: Template, fill: { region?: string; caption?: string }): string {
   // split/join, not String.replace: a caption may contain `$&` and friends.
   let text = tpl.text
-  if (fill.region !== undefined) text = text.split(REGION_SLOT).join(fill.region)
+  if (fill.region !== undefined) text = regionParts(tpl).join(fill.region)
   if (fill.caption !== undefined) text = text.split(CAPTION_SLOT).join(fill.caption)
   return text
 }

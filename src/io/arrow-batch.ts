@@ -25,23 +25,24 @@ export type Row = Record<string, unknown>
 
 class BadValue extends Error {}
 
-const encoder = new TextEncoder()
 
 /** Grows a byte buffer as strings/binaries are appended. */
 class ByteBuffer {
-  bytes = new Uint8Array(1024)
+  // A Buffer so strings are encoded in place with buf.write (no subarray view per string); same UTF-8 bytes as
+  // TextEncoder, lone surrogates included (both write U+FFFD).
+  bytes: Buffer = Buffer.allocUnsafe(1024)
   length = 0
   reserve(extra: number): void {
     if (this.length + extra <= this.bytes.length) return
     let size = this.bytes.length * 2
     while (size < this.length + extra) size *= 2
-    const next = new Uint8Array(size)
-    next.set(this.bytes.subarray(0, this.length))
+    const next = Buffer.allocUnsafe(size)
+    this.bytes.copy(next, 0, 0, this.length)
     this.bytes = next
   }
   appendString(s: string): void {
     this.reserve(s.length * 3) // UTF-8 needs at most 3 bytes per UTF-16 code unit
-    this.length += encoder.encodeInto(s, this.bytes.subarray(this.length)).written
+    this.length += this.bytes.write(s, this.length)
   }
   appendBytes(b: Uint8Array): void {
     this.reserve(b.length)
@@ -49,7 +50,9 @@ class ByteBuffer {
     this.length += b.length
   }
   finish(): Uint8Array {
-    return this.bytes.slice(0, this.length)
+    const out = new Uint8Array(this.length) // a copy the batch owns (zero-filled padding is never read)
+    out.set(this.bytes.subarray(0, this.length))
+    return out
   }
 }
 
@@ -68,6 +71,27 @@ function validity(values: readonly unknown[], nullable: boolean): { nullBitmap: 
 
 const isNull = (v: unknown): boolean => v === null || v === undefined
 
+/**
+ * A string column's UTF-8 bytes in one native call when every string is ASCII (then byte offsets are string lengths),
+ * filling `valueOffsets`; undefined when some string is not ASCII (the caller encodes string by string). An ASCII
+ * string's UTF-8 is its UTF-16 units as bytes, so the bytes equal the per-string encoding's.
+ */
+function asciiColumn(values: readonly unknown[], valueOffsets: Int32Array): Uint8Array | undefined {
+  let total = 0
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]
+    if (typeof v === 'string') total += v.length
+    else if (!isNull(v)) throw new BadValue()
+    valueOffsets[i + 1] = total
+  }
+  const text = values.join('') // null and undefined join as ''
+  const bytes = Buffer.from(text, 'utf8')
+  // Any non-ASCII unit encodes to 2-4 bytes, so equal lengths mean all ASCII.
+  if (bytes.length !== text.length) return undefined
+  // A batch-owned copy at offset 0 (small Buffers are slices of a shared pool).
+  return bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length ? new Uint8Array(bytes.buffer, 0, bytes.length) : new Uint8Array(bytes)
+}
+
 /** makeData's overloads are keyed on the static DataType; ours is only known at run time. */
 const mk = (props: Record<string, unknown>): Data => makeData(props as never)
 
@@ -76,8 +100,10 @@ function buildData(type: FieldType, arrowType: DataType, values: readonly unknow
   const { nullBitmap, nullCount } = validity(values, nullable)
   switch (type.kind) {
     case 'string': {
-      const buf = new ByteBuffer()
       const valueOffsets = new Int32Array(length + 1)
+      const ascii = asciiColumn(values, valueOffsets)
+      if (ascii !== undefined) return mk({ type: arrowType, length, nullCount, nullBitmap, valueOffsets, data: ascii })
+      const buf = new ByteBuffer()
       for (let i = 0; i < length; i++) {
         const v = values[i]
         if (typeof v === 'string') buf.appendString(v)

@@ -10,7 +10,7 @@ import { ArrowBatchBuilder, DEFAULT_BATCH_ROWS, IMAGE_BATCH_ROWS, type Row } fro
 import { ArrowStreamFileWriter } from './arrow-ipc-writer.js'
 import { JsonlSink } from './jsonl-sink.js'
 import type { FinishedFile, WrittenFile } from './output-file.js'
-import { IMAGE_ROW_GROUP_ROWS, MAX_ROW_GROUP_BYTES, ParquetFileWriter, TEXT_ROW_GROUP_ROWS } from './parquet-writer.js'
+import { IMAGE_ROW_GROUP_ROWS, MAX_ROW_GROUP_BYTES, ParquetFileWriter, prestartParquetWorker, TEXT_ROW_GROUP_ROWS } from './parquet-writer.js'
 import type { BatchFileWriter, RowSink } from './row-sink.js'
 import { MAX_SHARD_BYTES, MAX_SHARD_ROWS, planShards, shardFileName, startsNewShard, type BatchSize, type ShardLimits } from './shards.js'
 
@@ -68,6 +68,7 @@ export async function openCorpusSink(o: CorpusSinkOptions): Promise<RowSink> {
   const parquetOptions = { maxRowGroupRows: o.embedImages ? IMAGE_ROW_GROUP_ROWS : TEXT_ROW_GROUP_ROWS, maxRowGroupBytes: MAX_ROW_GROUP_BYTES }
   const jsonl = formats.includes('jsonl') ? await JsonlSink.open(join(o.outDir, jsonlPath(o.split, o.job)), o.fields) : undefined
   const batchFormats = formats.filter((f) => f !== 'jsonl')
+  if (batchFormats.includes('parquet')) prestartParquetWorker()
 
   const finished: { format: OutputFormat; file: FinishedFile }[][] = []
   const history: BatchSize[] = []

@@ -5,15 +5,19 @@
 // all value validation. Multi-byte UTF-8 is safe: the scanner only looks at ASCII structural bytes, which never occur
 // inside a multi-byte sequence.
 import { createReadStream } from 'node:fs'
+import { readFile, stat } from 'node:fs/promises'
 import { PixcapError, type JsonPath } from '../errors.js'
 
 /** What to do with a top-level member: stream its array elements, parse it whole, or skip it without parsing. */
 export type MemberMode = 'elements' | 'value' | 'skip'
 
-/** One item from the stream. `element` carries an array element and its JSON path `[key, index]`. */
+/**
+ * One item from the stream. `element` carries an array element and its JSON path `[key, index]`; `byteOffset` is
+ * where the value starts, absent when it came from a file parsed whole ({@link jsonObjectEvents}).
+ */
 export type JsonStreamEvent =
-  | { kind: 'element'; key: string; index: number; value: unknown; byteOffset: number }
-  | { kind: 'value'; key: string; value: unknown; byteOffset: number }
+  | { kind: 'element'; key: string; index: number; value: unknown; byteOffset?: number }
+  | { kind: 'value'; key: string; value: unknown; byteOffset?: number }
   | { kind: 'array_end'; key: string; count: number }
   | { kind: 'skipped'; key: string }
 
@@ -310,5 +314,78 @@ export async function* streamJsonObject(file: string, options: JsonStreamOptions
     const path: JsonPath =
       state === IN_VALUE ? (target === 'value' && topIsArray && depth > 0 ? [key, innerIndex] : pathNow()) : state === ELEM_OR_END ? [key, index] : state === START || firstMember ? [] : [key]
     fail(path, `unexpected end of file at byte ${offset}${state === START ? ' (the file is empty)' : ' (the file is truncated)'}`)
+  }
+}
+
+/**
+ * Files up to this size may be read whole and JSON.parsed once (see {@link parseJsonObjectFile}): several times faster
+ * than the byte scanner, and far below V8's ~512 MB string limit (reference/pix2cap.md §1). Pix2Cap-COCO train
+ * (hundreds of MB) still streams when larger.
+ */
+export const WHOLE_FILE_MAX_BYTES = 256 * 2 ** 20
+
+/** A JSON object file parsed whole by {@link parseJsonObjectFile}. */
+export interface ParsedJsonObject {
+  file: string
+  bytes: number
+  members: Record<string, unknown>
+}
+
+/**
+ * Reads and parses `file` whole when it is at most `maxBytes` and is a valid JSON object; otherwise (too big,
+ * unreadable, invalid JSON, not an object) undefined, and the caller streams with {@link streamJsonObject}, which
+ * reports any problem with its JSON path and byte offset.
+ */
+export async function parseJsonObjectFile(file: string, maxBytes = WHOLE_FILE_MAX_BYTES): Promise<ParsedJsonObject | undefined> {
+  let bytes: number
+  let text: string
+  try {
+    bytes = (await stat(file)).size
+    if (bytes > maxBytes) return undefined
+    text = await readFile(file, 'utf8')
+  } catch {
+    return undefined
+  }
+  // The scanner skips a UTF-8 byte order mark; JSON.parse would reject it.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+  let members: unknown
+  try {
+    members = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  if (typeof members !== 'object' || members === null || Array.isArray(members)) return undefined
+  return { file, bytes, members: members as Record<string, unknown> }
+}
+
+/**
+ * The events {@link streamJsonObject} yields for the same file, from its parsed object (same order, same modes
+ * asked in key order, same errors: a member in `elements` mode that is not an array is re-scanned to report it with
+ * its byte offset). One difference JSON.parse imposes: a duplicated top-level key is seen once, with its last value.
+ */
+export async function* jsonObjectEvents(parsed: ParsedJsonObject, options: JsonStreamOptions): AsyncGenerator<JsonStreamEvent> {
+  options.onBytes?.(parsed.bytes)
+  const modes: MemberMode[] = []
+  for (const key of Object.keys(parsed.members)) {
+    const mode = options.mode(key)
+    modes.push(mode)
+    const value = parsed.members[key]
+    if (mode === 'skip') {
+      yield { kind: 'skipped', key }
+    } else if (mode === 'value') {
+      yield { kind: 'value', key, value }
+    } else if (Array.isArray(value)) {
+      for (let index = 0; index < value.length; index++) yield { kind: 'element', key, index, value: value[index] }
+      yield { kind: 'array_end', key, count: value.length }
+    } else {
+      // Let the scanner word the error (it knows the byte offset), replaying the modes already chosen.
+      let asked = 0
+      const replay = (k: string): MemberMode => (asked < modes.length ? modes[asked++]! : options.mode(k))
+      const { onBytes: _onBytes, ...rest } = options
+      for await (const _ of streamJsonObject(parsed.file, { ...rest, mode: replay })) {
+        // events were already yielded above; only the error matters
+      }
+      throw new PixcapError('schema', options.label ?? parsed.file, [key], 'expected an array')
+    }
   }
 }

@@ -4,12 +4,13 @@
 //
 // Entries written in TypeScript (running from sources under tsx or vitest) are loaded through tsx's register API,
 // because Node 20 workers do not inherit the parent's module hooks; built entries (.js) load directly.
-import { Worker } from 'node:worker_threads'
+import { Worker, type TransferListItem } from 'node:worker_threads'
 
 /** Runs tasks on a fixed set of workers. */
 export interface WorkerPool<I, O> {
   readonly size: number
-  run(input: I): Promise<O>
+  /** Runs one task; `transfer` lists buffers in `input` to move to the worker instead of copying. */
+  run(input: I, transfer?: readonly TransferListItem[]): Promise<O>
   /** Terminates every worker; pending tasks reject. */
   close(): Promise<void>
 }
@@ -30,7 +31,7 @@ export function createWorkerPool<I, O>(entry: URL, size: number): WorkerPool<I, 
   const slots: Slot[] = Array.from({ length: size }, () => startSlot(entry))
   return {
     size,
-    run(input: I): Promise<O> {
+    run(input: I, transfer: readonly TransferListItem[] = []): Promise<O> {
       const alive = slots.filter((s) => s.failed === undefined)
       if (alive.length === 0) return Promise.reject(slots[0]?.failed ?? new Error('worker pool is closed'))
       let slot = alive[0] as Slot
@@ -40,7 +41,7 @@ export function createWorkerPool<I, O>(entry: URL, size: number): WorkerPool<I, 
       return new Promise<O>((resolve, reject) => {
         chosen.pending.set(id, { resolve: resolve as (v: never) => void, reject })
         if (chosen.pending.size === 1) chosen.worker.ref()
-        chosen.worker.postMessage({ id, input })
+        chosen.worker.postMessage({ id, input }, [...transfer])
       })
     },
     async close(): Promise<void> {

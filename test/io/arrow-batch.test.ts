@@ -28,6 +28,18 @@ const row = (i: number) => ({
 })
 
 describe('ArrowBatchBuilder', () => {
+  it.each([
+    ['all ASCII (one native encode)', ['plain', '', null, 'text with <bbox> and "quotes"\n']],
+    ['non-ASCII (string by string)', ['café', null, '\ud83d', '\ude00', 'x\u{1F600}', '中']],
+  ])('encodes a %s string column exactly as TextEncoder does, string by string', (_name, values) => {
+    const b = new ArrowBatchBuilder([t.field('s', t.string(), true)])
+    const data = b.build(values.map((s) => ({ s }))).getChildAt(0)!.data[0]!
+    const enc = new TextEncoder()
+    const parts = values.map((v) => enc.encode(v ?? ''))
+    expect(Array.from(data.valueOffsets)).toEqual(parts.reduce((o, p) => [...o, o[o.length - 1]! + p.length], [0]))
+    expect(Buffer.from(data.values.subarray(0, data.valueOffsets[values.length]))).toEqual(Buffer.concat(parts))
+  })
+
   it('builds a batch whose values read back as the rows (nulls where declared)', () => {
     const rows = Array.from({ length: 11 }, (_, i) => row(i))
     const batch = new ArrowBatchBuilder(FIELDS).build(rows)

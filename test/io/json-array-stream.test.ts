@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { streamJsonObject, type JsonStreamEvent, type MemberMode } from '../../src/io/json-array-stream.js'
+import { jsonObjectEvents, parseJsonObjectFile, streamJsonObject, type JsonStreamEvent, type MemberMode } from '../../src/io/json-array-stream.js'
 import { HAS_SHARED, PIX2CAP_SAMPLE_JSON } from '../helpers/fixtures.js'
 
 let dir: string
@@ -146,5 +146,52 @@ describe.skipIf(!HAS_SHARED)('streamJsonObject on the shared Pix2Cap sample', ()
     expect(got.images).toEqual(whole.images)
     expect(got.annotations).toEqual(whole.annotations)
     expect(got.categories).toHaveLength(133)
+  })
+})
+
+describe('parseJsonObjectFile + jsonObjectEvents (the whole-file path)', () => {
+  async function collectWhole(file: string, mode: (key: string) => MemberMode): Promise<JsonStreamEvent[]> {
+    const parsed = await parseJsonObjectFile(file)
+    expect(parsed).toBeDefined()
+    const out: JsonStreamEvent[] = []
+    for await (const e of jsonObjectEvents(parsed!, { mode, label: 'x.json' })) out.push(e)
+    return out
+  }
+  const withoutOffsets = (events: JsonStreamEvent[]) => events.map((e) => ('byteOffset' in e ? { ...e, byteOffset: undefined } : e))
+
+  it('yields exactly the streamed events (offsets aside), asking the modes in key order', async () => {
+    const file = await write('whole-tricky.json', `\ufeff ${JSON.stringify(tricky, null, 2)}`)
+    for (const mode of [arrays, (k: string): MemberMode => (k === 'b' ? 'elements' : 'skip'), (): MemberMode => 'value']) {
+      const asked: string[][] = [[], []]
+      const streamed = await collect(file, (k) => (asked[0]!.push(k), mode(k)), 5)
+      const whole = await collectWhole(file, (k) => (asked[1]!.push(k), mode(k)))
+      expect(whole).toEqual(withoutOffsets(streamed))
+      expect(asked[1]).toEqual(asked[0])
+    }
+  })
+
+  it('reports bytes once, the file size', async () => {
+    const text = JSON.stringify(tricky)
+    const file = await write('whole-bytes.json', text)
+    const seen: number[] = []
+    for await (const _ of jsonObjectEvents((await parseJsonObjectFile(file))!, { mode: arrays, onBytes: (n) => seen.push(n) })) void _
+    expect(seen).toEqual([Buffer.byteLength(text)])
+  })
+
+  it('leaves invalid, non-object, missing and too-big files to the streaming scanner', async () => {
+    expect(await parseJsonObjectFile(await write('w-trunc.json', '{"a": [1, 2,'))).toBeUndefined()
+    expect(await parseJsonObjectFile(await write('w-arr.json', '[1, 2]'))).toBeUndefined()
+    expect(await parseJsonObjectFile(join(dir, 'nope.json'))).toBeUndefined()
+    expect(await parseJsonObjectFile(await write('w-big.json', '{"a": [1]}'), 9)).toBeUndefined()
+    expect((await parseJsonObjectFile(await write('w-fits.json', '{"a": [1]}'), 10))?.members).toEqual({ a: [1] })
+  })
+
+  it('words a non-array member exactly as the scanner does, with its byte offset', async () => {
+    const file = await write('w-type.json', '{"info": {}, "images": {"id": 1}}')
+    const asked: string[] = []
+    await expect(collectWhole(file, (k) => (asked.push(k), k === 'images' ? 'elements' : 'skip'))).rejects.toThrow(
+      'x.json: images: expected an array, found an object at byte 23',
+    )
+    expect(asked).toEqual(['info', 'images'])
   })
 })

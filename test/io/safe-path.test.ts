@@ -8,7 +8,19 @@ describe('safe paths from input files', () => {
     ['000000142238.jpg', '000000142238.jpg'],
     ['sub/dir/../a.png', 'sub/a.png'],
     ['./a.png', 'a.png'],
-  ])('accepts %s', (input, want) => expect(checkRelativePath(input, where)).toBe(want))
+    ['train2017/000000142238.jpg', 'train2017/000000142238.jpg'],
+    ['a//b.png', 'a/b.png'],
+    ['a/./b.png', 'a/b.png'],
+    ['a/b/', 'a/b'],
+    ['.hidden/x.png', '.hidden/x.png'],
+    ['a/..b.png', 'a/..b.png'],
+    ['sub/..', null],
+    ['..', null],
+    ['C:/x.png', null],
+  ])('accepts %s as %s (null: refused)', (input, want) => {
+    if (want === null) expect(() => checkRelativePath(input, where)).toThrow('x.json: images[0].file_name:')
+    else expect(checkRelativePath(input, where)).toBe(want)
+  })
 
   it.each([
     ['../../etc/passwd', 'escapes its root directory'],

@@ -3,8 +3,8 @@
 import { PixcapError, toJsonPath, type JsonPath } from '../../errors.js'
 import { checkRelativePath } from '../../io/safe-path.js'
 import { regionIdOf, type ImageId, type ImageRecord, type RegionRecord } from '../../records/index.js'
-import { parseWithProblems, type SchemaProblem } from '../../util/zod-issues.js'
-import { RawAnnotationShell, RawSegment } from './raw-schema.js'
+import type { SchemaProblem } from '../../util/zod-issues.js'
+import { parseRawAnnotationShell, parseRawSegment } from './raw-guards.js'
 import { addIssue, type DroppedRegion, type Pix2CapReport } from './report.js'
 
 /** A validated `images[]` entry, keyed by id in the reader's Map. */
@@ -74,7 +74,7 @@ export function mapAnnotation(value: unknown, index: number, ctx: AnnotationCont
     return out
   }
 
-  const shell = parseWithProblems(RawAnnotationShell, value, annPath)
+  const shell = parseRawAnnotationShell(value, annPath)
   if (!shell.ok) {
     for (const p of shell.problems) addIssue(report, { kind: 'invalid_annotation', severity: 'error', path: p.path, detail: p.detail })
     const imageId = intField(value, 'image_id')
@@ -127,7 +127,7 @@ export function mapAnnotation(value: unknown, index: number, ctx: AnnotationCont
   }
   ann.segments_info.forEach((raw, j) => {
     const segPath: JsonPath = [...annPath, 'segments_info', j]
-    const parsed = parseWithProblems(RawSegment, raw, segPath)
+    const parsed = parseRawSegment(raw, segPath)
     if (!parsed.ok) {
       const segmentId = intField(raw, 'id')
       for (const p of parsed.problems) {

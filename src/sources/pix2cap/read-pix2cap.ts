@@ -10,11 +10,12 @@ import { basename } from 'node:path'
 import { readFile } from 'node:fs/promises'
 import { PixcapError } from '../../errors.js'
 import { checkRelativePath } from '../../io/safe-path.js'
-import { streamJsonObject, type MemberMode } from '../../io/json-array-stream.js'
+import { jsonObjectEvents, parseJsonObjectFile, streamJsonObject, type MemberMode } from '../../io/json-array-stream.js'
 import type { ProgressSink } from '../../cli/progress.js'
 import type { ImageRecord } from '../../records/index.js'
 import { parseWithProblems } from '../../util/zod-issues.js'
-import { RawCategoriesFile, RawCategory, RawImage } from './raw-schema.js'
+import { RawCategoriesFile, RawCategory } from './raw-schema.js'
+import { parseRawImage } from './raw-guards.js'
 import { addIssue, emptyReport, type Pix2CapReport } from './report.js'
 import { mapAnnotation, type CategoryInfo, type ImageEntry, type SourceImage } from './map-annotation.js'
 
@@ -32,8 +33,13 @@ export interface ReadPix2CapOptions {
   categories?: string
   /** Split name; default from the file name (`*_val*` -> val, `*_train*` -> train, else unknown). */
   split?: string
-  /** Read chunk size in bytes (tests use tiny chunks). */
+  /** Read chunk size in bytes when streaming (tests use tiny chunks). */
   chunkSize?: number
+  /**
+   * Files up to this size are read whole and JSON.parsed once for both passes (default WHOLE_FILE_MAX_BYTES,
+   * 256 MiB); larger or malformed files stream. 0 always streams (tests cover both paths).
+   */
+  wholeFileMaxBytes?: number
   onProgress?: ProgressSink
 }
 
@@ -86,7 +92,7 @@ async function* readEntries(options: ReadPix2CapOptions, report: Pix2CapReport):
   const onImage = (value: unknown, index: number): void => {
     report.counts.images++
     const path = ['images', index]
-    const parsed = parseWithProblems(RawImage, value, path)
+    const parsed = parseRawImage(value, path)
     if (!parsed.ok) {
       for (const p of parsed.problems) addIssue(report, { kind: 'invalid_image', severity: 'error', path: p.path, detail: p.detail })
       const id = typeof value === 'object' && value !== null ? Reflect.get(value, 'id') : undefined
@@ -131,14 +137,13 @@ async function* readEntries(options: ReadPix2CapOptions, report: Pix2CapReport):
     return entry
   }
 
+  // Small enough files are parsed once and both passes walk the parsed object (same events, same order); an invalid
+  // file is left to the streaming scanner, whose errors name the JSON path and byte offset.
+  const whole = options.wholeFileMaxBytes === 0 ? undefined : await parseJsonObjectFile(file, options.wholeFileMaxBytes)
   const pass = async function* (mode: (key: string) => MemberMode): AsyncGenerator<SourceImage> {
     report.passes++
-    for await (const event of streamJsonObject(file, {
-      mode,
-      chunkSize: options.chunkSize,
-      label: file,
-      onBytes: (n) => (report.bytesRead = bytesBefore + n),
-    })) {
+    const streamOptions = { mode, chunkSize: options.chunkSize, label: file, onBytes: (n: number) => (report.bytesRead = bytesBefore + n) }
+    for await (const event of whole ? jsonObjectEvents(whole, streamOptions) : streamJsonObject(file, streamOptions)) {
       if (event.kind === 'element') {
         if (event.key === 'images') onImage(event.value, event.index)
         else if (event.key === 'categories') onCategory(event.value, event.index)

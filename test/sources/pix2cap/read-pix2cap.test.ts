@@ -5,8 +5,11 @@ import { readPix2Cap, splitFromFileName, type SourceImage } from '../../../src/s
 import { COCO_SAMPLE_DIR, HAS_SHARED, PIX2CAP_SAMPLE_JSON } from '../../helpers/fixtures.js'
 import { sampleCopies } from '../../helpers/pix2cap-copies.js'
 
+// Every reader test runs twice: files below the threshold are parsed whole, larger ones stream (0 forces streaming).
+let wholeFileMaxBytes: number | undefined
+
 async function readAll(file: string, opts: { chunkSize?: number; categories?: string } = {}) {
-  const reader = readPix2Cap({ annotations: file, ...opts })
+  const reader = readPix2Cap({ annotations: file, ...opts, ...(wholeFileMaxBytes === undefined ? {} : { wholeFileMaxBytes }) })
   const entries: SourceImage[] = []
   for await (const e of reader.entries()) entries.push(e)
   const records = entries.flatMap((e) => (e.record ? [e.record] : []))
@@ -27,10 +30,14 @@ it('splitFromFileName: val, train, unknown', () => {
   expect(splitFromFileName('panoptic_examples.json')).toBe('unknown')
 })
 
-describe.skipIf(!HAS_SHARED)('readPix2Cap on the shared sample', () => {
+describe.skipIf(!HAS_SHARED).each([
+  ['parsed whole', undefined],
+  ['streamed', 0],
+])('readPix2Cap on the shared sample (%s)', (_name, maxBytes) => {
   let copies: Awaited<ReturnType<typeof sampleCopies>>
   beforeAll(async () => {
     copies = await sampleCopies()
+    wholeFileMaxBytes = maxBytes
   })
   afterAll(() => copies.cleanup())
 
@@ -83,6 +90,12 @@ describe.skipIf(!HAS_SHARED)('readPix2Cap on the shared sample', () => {
     const whole = await readAll(PIX2CAP_SAMPLE_JSON)
     const tiny = await readAll(PIX2CAP_SAMPLE_JSON, { chunkSize: 7 })
     expect(tiny.records).toEqual(whole.records)
+    // and the same as the other path (streamed vs parsed whole), issues and counts included
+    const other = readPix2Cap({ annotations: PIX2CAP_SAMPLE_JSON, wholeFileMaxBytes: maxBytes === 0 ? undefined : 0 })
+    const otherEntries: SourceImage[] = []
+    for await (const e of other.entries()) otherEntries.push(e)
+    expect(otherEntries).toEqual(whole.entries)
+    expect(other.report).toEqual(whole.report)
     const external = await readAll(PIX2CAP_SAMPLE_JSON, { categories: join(COCO_SAMPLE_DIR, 'panoptic_coco_categories.json') })
     expect(external.records).toEqual(whole.records)
     // count work, not time: one pass reads the file once, the default reads it twice
