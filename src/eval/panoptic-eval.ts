@@ -134,7 +134,7 @@ export async function evalPanoptic(
   const progress = o.onProgress ?? noProgress
   const maxInFlight = Math.max(1, o.maxInFlight ?? Math.max(1, workers) * 4)
   const pool = workers > 0
-    ? new WorkerPool<PqImageTask, PqImageTaskResult>(workerModuleUrl(import.meta.url, 'pq-worker'), workers, { categoryIds: [...categoryIds] }, fromWorkerFailure)
+    ? new WorkerPool<PqImageTask, PqImageTaskResult>(workerModuleUrl(import.meta.url, 'pq-worker'), workers, { categoryIds: [...categoryIds] }, fromWorkerFailure, 2)
     : null
   const run = (t: PqImageTask) => (pool ? pool.run(t) : runPqImageTask(t, categoryIds))
 
