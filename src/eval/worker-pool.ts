@@ -82,6 +82,11 @@ export class WorkerPool<T, R> {
     })
   }
 
+  /** Sends `data` to every worker ahead of any later task (messages keep their order), e.g. settings known late. */
+  broadcast(data: unknown): void {
+    for (const slot of this.slots) slot.worker.postMessage({ setup: data })
+  }
+
   /** Stops every worker. */
   async close(): Promise<void> {
     await Promise.all(this.slots.map((s) => s.worker.terminate()))
