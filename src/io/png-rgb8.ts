@@ -114,7 +114,7 @@ function unfilter(d: Uint8Array, stride: number, height: number, bpp: number): b
       for (let i = s + bpp, e = s + n; i < e; i++) d[i] = ((d[i] as number) + (d[i - bpp] as number)) & 0xff
     } else if (f === 2) {
       if (y === 0) continue
-      for (let i = 0; i < n; i++) d[s + i] = ((d[s + i] as number) + (d[u + i] as number)) & 0xff
+      upRow(d, s, u, n)
     } else if (f === 3) {
       if (y === 0) {
         for (let i = s + bpp, e = s + n; i < e; i++) d[i] = ((d[i] as number) + ((d[i - bpp] as number) >> 1)) & 0xff
@@ -136,21 +136,42 @@ function unfilter(d: Uint8Array, stride: number, height: number, bpp: number): b
   return true
 }
 
-// The Paeth predictor (spec §9.4) over one row, branch-light: |x| without Math.abs, ties resolved a, then b, then c.
+// The Up filter: bytewise add of the row above, four bytes per step (SWAR: the low 7 bits of each byte add without
+// carrying into the next byte, the top bits by xor). DataView reads and writes need no alignment.
+function upRow(d: Uint8Array, s: number, u: number, n: number): void {
+  const v = new DataView(d.buffer, d.byteOffset, d.byteLength)
+  let i = 0
+  for (; i + 4 <= n; i += 4) {
+    const x = v.getUint32(s + i, true)
+    if (x === 0) {
+      v.setUint32(s + i, v.getUint32(u + i, true), true)
+      continue
+    }
+    const y = v.getUint32(u + i, true)
+    v.setUint32(s + i, ((x & 0x7f7f7f7f) + (y & 0x7f7f7f7f)) ^ ((x ^ y) & 0x80808080), true)
+  }
+  for (; i < n; i++) d[s + i] = ((d[s + i] as number) + (d[u + i] as number)) & 0xff
+}
+
+// The Paeth predictor (spec §9.4) over one row, one channel at a time so that the left (a) and upper-left (c) bytes
+// stay in locals; |x| without Math.abs; ties go to a, then b, then c.
 function paethRow(d: Uint8Array, s: number, u: number, n: number, bpp: number): void {
-  // Left neighbour and upper-left are 0 for the first pixel, so the predictor is the byte above.
-  for (let i = 0; i < bpp; i++) d[s + i] = ((d[s + i] as number) + (d[u + i] as number)) & 0xff
-  for (let i = bpp; i < n; i++) {
-    const a = d[s + i - bpp] as number
-    const b = d[u + i] as number
-    const c = d[u + i - bpp] as number
-    let pa = b - c
-    let pb = a - c
-    let pc = pa + pb
-    pa = pa < 0 ? -pa : pa
-    pb = pb < 0 ? -pb : pb
-    pc = pc < 0 ? -pc : pc
-    const pred = pa <= pb && pa <= pc ? a : pb <= pc ? b : c
-    d[s + i] = ((d[s + i] as number) + pred) & 0xff
+  for (let k = 0; k < bpp; k++) {
+    // Left and upper-left are 0 for the first pixel, so the predictor is the byte above.
+    let c = d[u + k] as number
+    let a = ((d[s + k] as number) + c) & 0xff
+    d[s + k] = a
+    for (let i = k + bpp; i < n; i += bpp) {
+      const b = d[u + i] as number
+      let pa = b - c
+      let pb = a - c
+      let pc = pa + pb
+      pa = pa < 0 ? -pa : pa
+      pb = pb < 0 ? -pb : pb
+      pc = pc < 0 ? -pc : pc
+      a = ((d[s + i] as number) + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 0xff
+      d[s + i] = a
+      c = b
+    }
   }
 }
