@@ -44,7 +44,7 @@ function filterRows(raw: Uint8Array, w: number, h: number, bpp: number, filters:
   return out
 }
 
-interface PngOpts { colour?: number; depth?: number; interlace?: number; idatParts?: number; extra?: Buffer[] }
+interface PngOpts { colour?: number; depth?: number; interlace?: number; idatParts?: number; extra?: Buffer[]; zlibHeader?: [number, number] }
 
 function makePng(raw: Uint8Array, w: number, h: number, bpp: number, filters: (y: number) => number, o: PngOpts = {}): Buffer {
   const ihdr = Buffer.alloc(13)
@@ -54,6 +54,7 @@ function makePng(raw: Uint8Array, w: number, h: number, bpp: number, filters: (y
   ihdr[9] = o.colour ?? (bpp === 4 ? 6 : 2)
   ihdr[12] = o.interlace ?? 0
   const z = zlib.deflateSync(filterRows(raw, w, h, bpp, filters))
+  if (o.zlibHeader) z.set(o.zlibHeader, 0)
   const parts = o.idatParts ?? 1
   const step = Math.ceil(z.length / parts)
   const idats = Array.from({ length: parts }, (_, k) => chunk('IDAT', z.subarray(k * step, (k + 1) * step)))
@@ -146,6 +147,11 @@ describe('decodeRgb8Png', () => {
       expect(decodeRgb8Png(png)).toBeNull()
     }
     expect(decodeRgb8Png(makePng(raw, 8, 8, 3, () => 7))).toBeNull() // filter type 7 does not exist
+    // Valid CRCs over a bad zlib header: not deflate, a preset dictionary, a wrong header checksum.
+    for (const header of [[0x79, 0x9c], [0x78, 0xbb], [0x78, 0x9d]] as [number, number][]) {
+      expect(decodeRgb8Png(makePng(raw, 8, 8, 3, () => 1, { zlibHeader: header }))).toBeNull()
+    }
+    expect(decodeRgb8Png(makePng(raw, 8, 8, 3, () => 1, { zlibHeader: [0x78, 0x01] }))).not.toBeNull() // other level, fine
   })
 })
 
