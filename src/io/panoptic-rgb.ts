@@ -17,11 +17,6 @@ async function decodeWithSharp(input: string | Uint8Array): Promise<RgbPixels> {
   return { width: info.width, height: info.height, channels: info.channels, data }
 }
 
-/** Decodes a PNG (path or bytes) synchronously when it is 8-bit RGB/RGBA; null when sharp is needed. */
-export function decodePanopticRgbSync(input: string | Uint8Array): RgbPixels | null {
-  return decodeRgb8Png(typeof input === 'string' ? readFileSync(input) : input)
-}
-
 /** Decodes a PNG (path or bytes) to interleaved 8-bit pixels with 3 or 4 channels. */
 export async function decodePanopticRgb(input: string | Uint8Array): Promise<RgbPixels> {
   const bytes = typeof input === 'string' ? readFileSync(input) : input
