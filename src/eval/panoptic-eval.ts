@@ -128,14 +128,24 @@ export async function evalPanoptic(
   o: PanopticEvalOptions,
   onImage?: (outcome: PanopticImageOutcome) => void,
 ): Promise<PanopticEvalResult> {
-  const { pairs, categories } = await loadPanopticPairs(o)
-  const categoryIds = new Set(categories.map((c) => c.id))
   const workers = o.workers ?? availableParallelism()
+  // Workers boot (tens of ms each) while this thread reads the JSON; they get the categories once it is parsed.
+  // Two tasks per worker: the next one already waits in the worker's queue when it answers the current one.
+  const pool = workers > 0
+    ? new WorkerPool<PqImageTask, PqImageTaskResult>(workerModuleUrl(import.meta.url, 'pq-worker'), workers, undefined, fromWorkerFailure, 2)
+    : null
+  let loaded: Awaited<ReturnType<typeof loadPanopticPairs>>
+  try {
+    loaded = await loadPanopticPairs(o)
+  } catch (err) {
+    await pool?.close()
+    throw err
+  }
+  const { pairs, categories } = loaded
+  const categoryIds = new Set(categories.map((c) => c.id))
+  pool?.broadcast({ categoryIds: [...categoryIds] })
   const progress = o.onProgress ?? noProgress
   const maxInFlight = Math.max(1, o.maxInFlight ?? Math.max(1, workers) * 4)
-  const pool = workers > 0
-    ? new WorkerPool<PqImageTask, PqImageTaskResult>(workerModuleUrl(import.meta.url, 'pq-worker'), workers, { categoryIds: [...categoryIds] }, fromWorkerFailure)
-    : null
   const run = (t: PqImageTask) => (pool ? pool.run(t) : runPqImageTask(t, categoryIds))
 
   const stats: PqStats = emptyPqStats()

@@ -16,9 +16,10 @@ export interface WorkerFailure {
 
 type Reply<R> = { id: number; ok: true; value: R } | { id: number; ok: false; error: WorkerFailure }
 
-interface Slot<T, R> {
+interface Slot<R> {
   worker: Worker
-  current: { id: number; resolve: (r: R) => void; reject: (e: unknown) => void } | null
+  /** Tasks sent to this worker and not answered yet, by id. */
+  pending: Map<number, { resolve: (r: R) => void; reject: (e: unknown) => void }>
 }
 
 /** Resolves a worker module next to `base`: `<name>.js` when built, else `<name>.ts` (sources under tsx/vitest). */
@@ -43,16 +44,26 @@ function spawn(url: URL, workerData: unknown): Worker {
   return new Worker(boot, { eval: true, workerData })
 }
 
-/** Fixed-size worker pool; `run` queues when all workers are busy. */
+/**
+ * Fixed-size worker pool; `run` queues when every worker already holds `perWorker` tasks. More than one task per
+ * worker keeps the next task waiting in the worker's own message queue, so a worker never idles while its answer
+ * travels back to a busy main thread and a new task travels out.
+ */
 export class WorkerPool<T, R> {
-  private readonly slots: Slot<T, R>[] = []
+  private readonly slots: Slot<R>[] = []
   private readonly queue: { id: number; task: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = []
   private nextId = 0
   private failed: unknown = null
 
-  constructor(url: URL, size: number, workerData: unknown, private readonly reviveError: (f: WorkerFailure) => Error) {
+  constructor(
+    url: URL,
+    size: number,
+    workerData: unknown,
+    private readonly reviveError: (f: WorkerFailure) => Error,
+    private readonly perWorker = 1,
+  ) {
     for (let i = 0; i < Math.max(1, size); i++) {
-      const slot: Slot<T, R> = { worker: spawn(url, workerData), current: null }
+      const slot: Slot<R> = { worker: spawn(url, workerData), pending: new Map() }
       slot.worker.on('message', (msg: Reply<R>) => this.onReply(slot, msg))
       slot.worker.on('error', (err) => this.fail(err))
       slot.worker.on('exit', (code) => {
@@ -71,25 +82,33 @@ export class WorkerPool<T, R> {
     })
   }
 
+  /** Sends `data` to every worker ahead of any later task (messages keep their order), e.g. settings known late. */
+  broadcast(data: unknown): void {
+    for (const slot of this.slots) slot.worker.postMessage({ setup: data })
+  }
+
   /** Stops every worker. */
   async close(): Promise<void> {
     await Promise.all(this.slots.map((s) => s.worker.terminate()))
   }
 
   private pump(): void {
-    for (const slot of this.slots) {
-      if (slot.current !== null) continue
-      const next = this.queue.shift()
-      if (next === undefined) return
-      slot.current = { id: next.id, resolve: next.resolve, reject: next.reject }
-      slot.worker.postMessage({ id: next.id, task: next.task })
+    // Fill the least-loaded worker first, so a burst of tasks spreads over all of them.
+    for (let load = 0; load < Math.max(1, this.perWorker); load++) {
+      for (const slot of this.slots) {
+        if (slot.pending.size > load) continue
+        const next = this.queue.shift()
+        if (next === undefined) return
+        slot.pending.set(next.id, { resolve: next.resolve, reject: next.reject })
+        slot.worker.postMessage({ id: next.id, task: next.task })
+      }
     }
   }
 
-  private onReply(slot: Slot<T, R>, msg: Reply<R>): void {
-    const cur = slot.current
-    if (cur === null || cur.id !== msg.id) return
-    slot.current = null
+  private onReply(slot: Slot<R>, msg: Reply<R>): void {
+    const cur = slot.pending.get(msg.id)
+    if (cur === undefined) return
+    slot.pending.delete(msg.id)
     if (msg.ok) cur.resolve(msg.value)
     else cur.reject(this.reviveError(msg.error))
     this.pump()
@@ -98,8 +117,8 @@ export class WorkerPool<T, R> {
   private fail(err: unknown): void {
     this.failed = err
     for (const s of this.slots) {
-      s.current?.reject(err)
-      s.current = null
+      for (const p of s.pending.values()) p.reject(err)
+      s.pending.clear()
     }
     for (const q of this.queue.splice(0)) q.reject(err)
   }

@@ -1,14 +1,24 @@
-// Decodes a panoptic PNG to its raw 8-bit RGB(A) bytes with sharp, without building the id array: the PQ histogram
-// reads ids straight from the bytes (metrics/pq/joint-histogram.ts), which saves allocating and filling a
-// Uint32Array per image (about a third of the CPU time of PQ evaluation). id = R + 256*G + 256^2*B (pix2cap.md §3).
-import sharp from 'sharp'
+// Decodes a panoptic PNG to its raw 8-bit RGB(A) bytes without building the id array: the PQ histogram reads ids
+// straight from the bytes (metrics/pq/joint-histogram.ts). id = R + 256*G + 256^2*B (pix2cap.md §3).
+// COCO-panoptic PNGs (8-bit RGB/RGBA, not interlaced) go through the synchronous pure-JS decoder in png-rgb8.ts, which
+// is several times cheaper than sharp for them and keeps each evaluation worker on its own thread (sharp would hand
+// every decode to the shared libuv/libvips pools). Any other PNG, or one that decoder refuses, is decoded by sharp,
+// loaded only then.
+import { readFileSync } from 'node:fs'
 import type { RgbPixels } from '../metrics/pq/joint-histogram.js'
+import { decodeRgb8Png } from './png-rgb8.js'
 
-/** Decodes a PNG (path or bytes) to interleaved 8-bit pixels with 3 or 4 channels. */
-export async function decodePanopticRgb(input: string | Uint8Array): Promise<RgbPixels> {
+async function decodeWithSharp(input: string | Uint8Array): Promise<RgbPixels> {
+  const { default: sharp } = await import('sharp')
   const { data, info } = await sharp(input).raw().toBuffer({ resolveWithObject: true })
   if (info.channels < 3) {
     throw new Error(`panoptic PNG has ${info.channels} channel(s); expected RGB (id = R + 256*G + 256^2*B)`)
   }
   return { width: info.width, height: info.height, channels: info.channels, data }
+}
+
+/** Decodes a PNG (path or bytes) to interleaved 8-bit pixels with 3 or 4 channels. */
+export async function decodePanopticRgb(input: string | Uint8Array): Promise<RgbPixels> {
+  const bytes = typeof input === 'string' ? readFileSync(input) : input
+  return decodeRgb8Png(bytes) ?? decodeWithSharp(bytes)
 }
