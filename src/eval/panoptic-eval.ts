@@ -13,8 +13,8 @@ import {
   type PqCategoryInfo, type PqCategoryStat, type PqStats, type PqSummary,
 } from '../metrics/pq/index.js'
 import { flagSet, readJsonAt, RawPanopticGt, RawPanopticPred, type RawGtAnnotation, type RawPredAnnotation } from './panoptic-json.js'
-import { fromWorkerFailure, runPqImageTask, type PqImageTask, type PqImageTaskResult } from './pq-image-task.js'
-import { WorkerPool, workerModuleUrl } from './worker-pool.js'
+import { runPqImageTask, type PqImageTask, type PqImageTaskResult } from './pq-image-task.js'
+import { createWorkerPool, workerModuleUrl } from '../io/worker-pool.js'
 
 /** Inputs of a panoptic evaluation. */
 export interface PanopticEvalOptions {
@@ -132,7 +132,7 @@ export async function evalPanoptic(
   // Workers boot (tens of ms each) while this thread reads the JSON; they get the categories once it is parsed.
   // Two tasks per worker: the next one already waits in the worker's queue when it answers the current one.
   const pool = workers > 0
-    ? new WorkerPool<PqImageTask, PqImageTaskResult>(workerModuleUrl(import.meta.url, 'pq-worker'), workers, undefined, fromWorkerFailure, 2)
+    ? createWorkerPool<PqImageTask, PqImageTaskResult>(workerModuleUrl(import.meta.url, 'pq-worker'), workers, { perWorker: 2 })
     : null
   let loaded: Awaited<ReturnType<typeof loadPanopticPairs>>
   try {

@@ -3,7 +3,6 @@
 import { PixcapError } from '../errors.js'
 import { decodePanopticRgb } from '../io/panoptic-rgb.js'
 import { pqImage, type PanopticPixels, type PqGtSegment, type PqImageWhere, type PqMatch, type PqPredBest, type PqPredSegment } from '../metrics/pq/index.js'
-import type { WorkerFailure } from './worker-pool.js'
 
 /** What a worker needs for one image pair (absolute PNG paths, already checked to stay inside their roots). */
 export interface PqImageTask {
@@ -48,20 +47,4 @@ export async function runPqImageTask(task: PqImageTask, categoryIds: ReadonlySet
   const stats: PqImageTaskResult['stats'] = []
   for (const [cat, s] of r.stats) stats.push([cat, s.iou, s.tp, s.fp, s.fn])
   return { stats, matches: r.matches, predBest: r.predBest, decodes: 2 }
-}
-
-/** Serialises an error for postMessage, keeping PixcapError's fields. */
-export function toWorkerFailure(err: unknown): WorkerFailure {
-  if (err instanceof PixcapError) return { name: err.name, message: err.message, data: { code: err.code, file: err.file, path: [...err.path], detail: err.detail } }
-  const e = err as Error
-  return { name: e?.name ?? 'Error', message: String(e?.message ?? e) }
-}
-
-/** Rebuilds a worker failure as the error the in-process path would have thrown. */
-export function fromWorkerFailure(f: WorkerFailure): Error {
-  const d = f.data as { code: PixcapError['code']; file: string; path: (string | number)[]; detail: string } | undefined
-  if (f.name === 'PixcapError' && d !== undefined) return new PixcapError(d.code, d.file, d.path, d.detail)
-  const e = new Error(f.message)
-  e.name = f.name
-  return e
 }

@@ -29,7 +29,7 @@ serveTasks<ParquetTask, ParquetTaskReply>(async (task) => {
   if (task.op === 'push') return { chunks: await encoder.push(task.ipc), wasmBytes: wasmHeapBytes() }
   const rest = await encoder.finish()
   return { chunks: rest ?? [encodeEmptyParquet(task.emptyIpc, props)], wasmBytes: wasmHeapBytes() }
-}, transferable)
+}, { transfer: transferable })
 
 /** The reply's chunks move to the main thread when each owns its whole buffer (the encoder's output chunks do). */
 function transferable(reply: ParquetTaskReply): TransferListItem[] {
