@@ -94,8 +94,8 @@ function toIds(p: RgbPixels): Uint32Array {
 
 /**
  * The same run-length count as countIds, reading ids from the bytes as it goes. The few distinct ids of an image get
- * small indices (one Map lookup per id change, not per run) and counts live in a flat table indexed
- * gtIndex * predCap + predIndex, so the per-run work is one typed-array add.
+ * small indices (a Map lookup only when a row's run differs from the run at the same position in an earlier row) and
+ * counts live in a flat table indexed gtIndex * predCap + predIndex, so the per-run work is one typed-array add.
  */
 function histogramRgb(gt: RgbPixels, pred: RgbPixels): JointCell[] {
   const w = gt.width
@@ -156,70 +156,29 @@ function histogramRgb(gt: RgbPixels, pred: RgbPixels): JointCell[] {
     return i
   }
 
-  // Runs restart at each row, so a row is a list of (gi, pi, n) runs; when both rows equal the rows above (known from
-  // the decoder), that list is added again instead of rescanning the pixels.
-  let runs = new Int32Array(3 * w)
-  let prevRuns = new Int32Array(3 * w)
-  let nRuns = 0
-  let prevN = 0
-  const gv = new DataView(g.buffer, g.byteOffset, g.byteLength)
-  const pv = new DataView(p.buffer, p.byteOffset, p.byteLength)
+  // Each image's row is a list of runs (table index, end x). A row whose bytes equal the row above's (hint from the
+  // decoder) keeps that list without rescanning its pixels, so a pair's row costs a pixel scan only for the image(s)
+  // that changed; the two lists are then merged into (gi, pi, n) counts.
+  const gRun = new RowRuns(w)
+  const pRun = new RowRuns(w)
   const gRep = gt.sameAsAbove
   const pRep = pred.sameAsAbove
-  let rg = -1
-  let rp = -1
-  let gi = 0
-  let pi = 0
+  const gv = new DataView(g.buffer, g.byteOffset, g.byteLength)
+  const pv = new DataView(p.buffer, p.byteOffset, p.byteLength)
   for (let y = 0; y < h; y++) {
-    if (y > 0 && gRep !== undefined && pRep !== undefined && gRep[y] === 1 && pRep[y] === 1) {
-      for (let r = 0; r < prevN; r += 3) add(prevRuns[r] as number, prevRuns[r + 1] as number, prevRuns[r + 2] as number)
-      continue
+    if (y === 0 || gRep === undefined || gRep[y] !== 1) gRun.scan(g, gv, go + y * gs, gc, gIdx)
+    if (y === 0 || pRep === undefined || pRep[y] !== 1) pRun.scan(p, pv, po + y * ps, pc, pIdx)
+    const gEnd = gRun.end
+    const pEnd = pRun.end
+    for (let x = 0, i = 0, j = 0; x < w; ) {
+      const ge = gEnd[i] as number
+      const pe = pEnd[j] as number
+      const e = ge < pe ? ge : pe
+      add(gRun.index[i] as number, pRun.index[j] as number, e - x)
+      x = e
+      if (ge === e) i++
+      if (pe === e) j++
     }
-    nRuns = 0
-    let a = go + y * gs
-    let b = po + y * ps
-    let run = 0
-    for (let x = 0; x < w; x++, a += gc, b += pc) {
-      // Inside a run, skip 4 pixels at a time while both images repeat the previous pixel (word compares).
-      while (run > 0 && x + 4 <= w && sameBlock(gv, a, gc) && sameBlock(pv, b, pc)) {
-        run += 4
-        x += 4
-        a += 4 * gc
-        b += 4 * pc
-      }
-      if (x >= w) break
-      const u = (g[a] as number) | ((g[a + 1] as number) << 8) | ((g[a + 2] as number) << 16)
-      const v = (p[b] as number) | ((p[b + 1] as number) << 8) | ((p[b + 2] as number) << 16)
-      if (u === rg && v === rp) {
-        run++
-        continue
-      }
-      if (run > 0) {
-        add(gi, pi, run)
-        runs[nRuns] = gi
-        runs[nRuns + 1] = pi
-        runs[nRuns + 2] = run
-        nRuns += 3
-      }
-      if (u !== rg) {
-        rg = u
-        gi = gIdx(u)
-      }
-      if (v !== rp) {
-        rp = v
-        pi = pIdx(v)
-      }
-      run = 1
-    }
-    add(gi, pi, run)
-    runs[nRuns] = gi
-    runs[nRuns + 1] = pi
-    runs[nRuns + 2] = run
-    nRuns += 3
-    const t = prevRuns
-    prevRuns = runs
-    runs = t
-    prevN = nRuns
   }
 
   const cells: JointCell[] = touched.map((slot) => ({
@@ -228,6 +187,49 @@ function histogramRgb(gt: RgbPixels, pred: RgbPixels): JointCell[] {
     count: counts[slot] as number,
   }))
   return cells.sort((x, y) => x.gt - y.gt || x.pred - y.pred)
+}
+
+// One image row as runs of equal ids: run k covers x in [end[k-1], end[k]) and has id table index index[k].
+class RowRuns {
+  readonly end: Int32Array
+  readonly index: Int32Array
+  // ids[k]: the id whose table index sits in index[k] (-1: none yet); a run with the same id as the run at the same
+  // position in an earlier row, the usual case, reuses that index without a Map lookup.
+  private readonly ids: Int32Array
+  private readonly w: number
+  constructor(w: number) {
+    this.w = w
+    this.end = new Int32Array(w)
+    this.index = new Int32Array(w)
+    this.ids = new Int32Array(w).fill(-1)
+  }
+
+  // Scans the row starting at byte `a`; `lookup` maps an id to its table index (called once per run).
+  scan(d: Uint8Array, v: DataView, a: number, c: number, lookup: (id: number) => number): void {
+    const w = this.w
+    let n = 0
+    let x = 0
+    while (x < w) {
+      const id = (d[a] as number) | ((d[a + 1] as number) << 8) | ((d[a + 2] as number) << 16)
+      x++
+      a += c
+      // Skip 4 pixels at a time while they repeat the previous pixel (word compares), then finish one by one.
+      while (x + 4 <= w && sameBlock(v, a, c)) {
+        x += 4
+        a += 4 * c
+      }
+      while (x < w && ((d[a] as number) | ((d[a + 1] as number) << 8) | ((d[a + 2] as number) << 16)) === id) {
+        x++
+        a += c
+      }
+      if (this.ids[n] !== id) {
+        this.ids[n] = id
+        this.index[n] = lookup(id)
+      }
+      this.end[n] = x
+      n++
+    }
+  }
 }
 
 // True when the 4 pixels at byte `a` (channels `c` bytes each) all equal the pixel before them: bytes [a, a + 4c)
