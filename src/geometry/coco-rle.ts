@@ -16,24 +16,29 @@ export interface CocoRleInput {
   counts: string | readonly number[]
 }
 
-/** RLE of the pixels of one segment id of a panoptic map (pycocotools-compatible compressed counts). */
-export function rleFromIds(map: PanopticMap, segmentId: number): CocoRle {
-  const { width: w, height: h, ids } = map
+/** Column-major runs (zeros first) of the pixels for which `inside(i)` holds; `i` is a row-major index. */
+function columnMajorRuns(width: number, length: number, inside: (i: number) => boolean): number[] {
   const runs: number[] = []
-  let inside = false
+  let state = false
   let run = 0
-  for (let x = 0; x < w; x++) {
-    for (let i = x; i < ids.length; i += w) {
-      if ((ids[i] === segmentId) !== inside) {
+  for (let x = 0; x < width; x++) {
+    for (let i = x; i < length; i += width) {
+      if (inside(i) !== state) {
         runs.push(run)
         run = 0
-        inside = !inside
+        state = !state
       }
       run++
     }
   }
   runs.push(run)
-  return { size: [h, w], counts: encodeRleCounts(runs) }
+  return runs
+}
+
+/** RLE of the pixels of one segment id of a panoptic map (pycocotools-compatible compressed counts). */
+export function rleFromIds(map: PanopticMap, segmentId: number): CocoRle {
+  const { width: w, height: h, ids } = map
+  return { size: [h, w], counts: encodeRleCounts(columnMajorRuns(w, ids.length, (i) => ids[i] === segmentId)) }
 }
 
 /** RLEs of every non-VOID segment of a panoptic map, in one column-major pass. */
@@ -80,21 +85,7 @@ export function rleEncode(mask: Uint8Array, width: number, height: number): Coco
   if (mask.length !== width * height) {
     throw new RangeError(`mask has ${mask.length} pixels; expected width*height = ${width}*${height}`)
   }
-  const runs: number[] = []
-  let inside = false
-  let run = 0
-  for (let x = 0; x < width; x++) {
-    for (let i = x; i < mask.length; i += width) {
-      if ((mask[i] !== 0) !== inside) {
-        runs.push(run)
-        run = 0
-        inside = !inside
-      }
-      run++
-    }
-  }
-  runs.push(run)
-  return { size: [height, width], counts: encodeRleCounts(runs) }
+  return { size: [height, width], counts: encodeRleCounts(columnMajorRuns(width, mask.length, (i) => mask[i] !== 0)) }
 }
 
 /** Run lengths of an RLE, checked to cover exactly height*width pixels. */
