@@ -4,7 +4,7 @@
 import { createHash, type Hash } from 'node:crypto'
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { INCOMPLETE_SUFFIX } from '../util/atomic-write.js'
+import { temporaryPathFor } from '../util/atomic-write.js'
 
 /** What a committed file looks like in a manifest. */
 export interface WrittenFile {
@@ -39,7 +39,7 @@ export class OutputFile {
   /** Opens a temporary file next to `provisionalDest` (same directory, so the rename is atomic). */
   static async open(provisionalDest: string): Promise<OutputFile> {
     await mkdir(dirname(provisionalDest), { recursive: true })
-    const tmp = `${provisionalDest}.${process.pid}.${Math.random().toString(36).slice(2, 8)}${INCOMPLETE_SUFFIX}`
+    const tmp = temporaryPathFor(provisionalDest)
     return new OutputFile(tmp, await open(tmp, 'w'))
   }
 

@@ -8,10 +8,15 @@ import type { Readable } from 'node:stream'
 /** Suffix of files being written; anything with it is incomplete by definition. */
 export const INCOMPLETE_SUFFIX = '.incomplete'
 
+/** A temporary name beside `dest`, unique per process and call, ending in INCOMPLETE_SUFFIX. */
+export function temporaryPathFor(dest: string): string {
+  return `${dest}.${process.pid}.${Math.random().toString(36).slice(2, 8)}${INCOMPLETE_SUFFIX}`
+}
+
 /** Writes `data` to `dest` atomically (temp file in the same directory, fsync, rename). */
 export async function writeFileAtomic(dest: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(dest), { recursive: true })
-  const tmp = `${dest}.${process.pid}.${Math.random().toString(36).slice(2, 8)}${INCOMPLETE_SUFFIX}`
+  const tmp = temporaryPathFor(dest)
   const fh = await open(tmp, 'w')
   try {
     await fh.writeFile(data)
@@ -28,7 +33,7 @@ export async function writeFileAtomic(dest: string, data: string | Uint8Array): 
 /** Streams `source` into `dest` atomically; on any error the temp file is removed and `dest` is untouched. */
 export async function writeStreamAtomic(dest: string, source: Readable | AsyncIterable<string | Uint8Array>): Promise<void> {
   await mkdir(dirname(dest), { recursive: true })
-  const tmp = `${dest}.${process.pid}.${Math.random().toString(36).slice(2, 8)}${INCOMPLETE_SUFFIX}`
+  const tmp = temporaryPathFor(dest)
   try {
     await pipeline(source, createWriteStream(tmp))
   } catch (err) {
@@ -50,7 +55,7 @@ export interface AtomicFileHandle {
 /** Opens `dest` for incremental atomic writing (e.g. JSONL written row by row). */
 export async function openAtomic(dest: string): Promise<AtomicFileHandle> {
   await mkdir(dirname(dest), { recursive: true })
-  const tmpPath = `${dest}.${process.pid}.${Math.random().toString(36).slice(2, 8)}${INCOMPLETE_SUFFIX}`
+  const tmpPath = temporaryPathFor(dest)
   const fh = await open(tmpPath, 'w')
   let closed = false
   return {
