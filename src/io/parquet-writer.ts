@@ -13,7 +13,7 @@ import { OutputFile, type FinishedFile } from './output-file.js'
 import { encodeEmptyParquet, ParquetEncoder, wasmHeapBytes, type EncoderProps } from './parquet-encoder.js'
 import type { ParquetTask, ParquetTaskReply } from './parquet-worker.js'
 import type { BatchFileWriter } from './row-sink.js'
-import { createWorkerPool, type WorkerPool } from './worker-pool.js'
+import { createWorkerPool, workerModuleUrl, type WorkerPool } from './worker-pool.js'
 
 /** Row-group caps for the Hub viewer: <= 100 MB uncompressed per group (datasets MAX_ROW_GROUP_SIZE, ecosystem.md §4). */
 export interface ParquetOptions {
@@ -66,9 +66,7 @@ function localEncoder(props: EncoderProps): Encoder {
 }
 
 function startWorker(): WorkerPool<ParquetTask, ParquetTaskReply> {
-  const self = new URL(import.meta.url)
-  const entry = new URL(self.pathname.endsWith('.ts') ? './parquet-worker.ts' : './parquet-worker.js', self)
-  return createWorkerPool(entry, 1)
+  return createWorkerPool(workerModuleUrl(import.meta.url, 'parquet-worker'), 1)
 }
 
 /** A worker started ahead of its writer (it is idle and unref'd, so it never keeps the process alive). */

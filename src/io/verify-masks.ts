@@ -20,7 +20,7 @@ import type { SegmentGeometry } from '../geometry/panoptic-map.js'
 import type { CocoRle, ImageId, ImageRecord } from '../records/region-record.js'
 import { decodeMaskGeometry, type DecodedMask } from './mask-decode.js'
 import { resolveInside } from './safe-path.js'
-import { createWorkerPool, type WorkerPool } from './worker-pool.js'
+import { createWorkerPool, workerModuleUrl, type WorkerPool } from './worker-pool.js'
 
 /** What can be wrong between a panoptic PNG and its JSON entry. */
 export type MaskIssueKind =
@@ -94,7 +94,7 @@ export async function* verifyMasks(
   let started = 0
   const decode = (task: DecodeTask): Promise<DecodedMask> => {
     if (workers > 0 && ++started > poolAfter) {
-      pool ??= createWorkerPool<DecodeTask, DecodedMask>(workerEntry(), Math.min(workers, concurrency))
+      pool ??= createWorkerPool<DecodeTask, DecodedMask>(workerModuleUrl(import.meta.url, 'mask-worker'), Math.min(workers, concurrency))
       return pool.run(task)
     }
     return decodeMaskGeometry(task.pngPath, task.withRle)
@@ -136,12 +136,6 @@ interface DecodeTask {
 export function defaultMaskWorkers(): number {
   const cores = availableParallelism()
   return cores >= 2 ? 2 : 0
-}
-
-/** mask-worker.js next to this module; mask-worker.ts when running from sources (tsx, vitest). */
-function workerEntry(): URL {
-  const self = new URL(import.meta.url)
-  return new URL(self.pathname.endsWith('.ts') ? './mask-worker.ts' : './mask-worker.js', self)
 }
 
 /** Images decoded in-process before the default worker pool starts. */
