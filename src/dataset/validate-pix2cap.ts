@@ -67,16 +67,27 @@ export async function validatePix2Cap(options: ValidatePix2CapOptions): Promise<
   const originFile = basename(file)
   const reader = readPix2Cap(options)
   const issues: ValidationIssue[] = []
+  // Photo checks finish in any order; their issues are kept per image and reported in input order after the mask
+  // issues, so a report never depends on which file read finished first.
+  const photoIssues: ValidationIssue[][] = []
   const counts = { masksChecked: 0, imagesChecked: 0 }
-  const add = (issue: Omit<ValidationIssue, 'message'> & { detail: string }): void => {
+  const toIssue = (issue: Omit<ValidationIssue, 'message'> & { detail: string }): ValidationIssue => {
     const { detail, ...rest } = issue
-    issues.push({ ...rest, message: `${rest.file}: ${rest.path.length > 0 ? `${toJsonPath(rest.path)}: ` : ''}${detail}` })
+    return { ...rest, message: `${rest.file}: ${rest.path.length > 0 ? `${toJsonPath(rest.path)}: ` : ''}${detail}` }
+  }
+  const add = (issue: Omit<ValidationIssue, 'message'> & { detail: string }): void => {
+    issues.push(toIssue(issue))
   }
   // The reader reports segments it could not use; the PNG will still hold their ids, which is not a second problem.
   const droppedIds = new Map<string, Set<number>>()
 
   const imageChecks: Promise<void>[] = []
   const checkPhoto = async (record: ImageRecord, entryPath: readonly (string | number)[]): Promise<void> => {
+    const found: ValidationIssue[] = []
+    photoIssues.push(found)
+    const add = (issue: Omit<ValidationIssue, 'message'> & { detail: string }): void => {
+      found.push(toIssue(issue))
+    }
     const imagesDir = options.imagesDir!
     const path = [...entryPath, 'file_name']
     let abs: string
@@ -159,7 +170,7 @@ export async function validatePix2Cap(options: ValidatePix2CapOptions): Promise<
     ...(i.segmentId !== undefined ? { segmentId: i.segmentId } : {}),
     message: i.message,
   }))
-  const all = [...readerIssues, ...issues]
+  const all = [...readerIssues, ...issues, ...photoIssues.flat()]
   if (fatal) all.push({ stage: 'json', kind: fatal.code, severity: 'error', file: fatal.file, path: [...fatal.path], message: fatal.message })
   const issuesByKind: Record<string, number> = {}
   for (const i of all) issuesByKind[i.kind] = (issuesByKind[i.kind] ?? 0) + 1
