@@ -12,7 +12,9 @@ import {
   categoryStat, emptyPqStats, mergePqStatsInto, pqStatsToJSON, summarizePq,
   type PqCategoryInfo, type PqCategoryStat, type PqStats, type PqSummary,
 } from '../metrics/pq/index.js'
-import { flagSet, readJsonAt, RawPanopticGt, RawPanopticPred, type RawGtAnnotation, type RawPredAnnotation } from './panoptic-json.js'
+import {
+  flagSet, isRawPanopticGt, isRawPanopticPred, readJsonAt, RawPanopticGt, RawPanopticPred, type RawGtAnnotation, type RawPredAnnotation,
+} from './panoptic-json.js'
 import { runPqImageTask, type PqImageTask, type PqImageTaskResult } from './pq-image-task.js'
 import { createWorkerPool, workerModuleUrl } from '../io/worker-pool.js'
 
@@ -63,7 +65,7 @@ export async function loadPanopticPairs(o: Pick<PanopticEvalOptions, 'gtJson' | 
   pairs: { index: number; gt: RawGtAnnotation; pred: RawPredAnnotation; predIndex: number }[]
   categories: PqCategoryInfo[]
 }> {
-  const [gt, pred] = await Promise.all([readJsonAt(RawPanopticGt, o.gtJson), readJsonAt(RawPanopticPred, o.predJson)])
+  const [gt, pred] = await Promise.all([readJsonAt(RawPanopticGt, o.gtJson, isRawPanopticGt), readJsonAt(RawPanopticPred, o.predJson, isRawPanopticPred)])
   const predById = new Map<number | string, number>()
   pred.annotations.forEach((a, i) => {
     const prev = predById.get(a.image_id)
