@@ -31,6 +31,16 @@ async function decodeAt(png: string, file: string, path: PqImageWhere['gtPath'])
   }
 }
 
+/**
+ * Runs a batch of consecutive pairs in order, stopping at the first failure (which is then the earliest of the
+ * batch). One message per batch each way: a thread hand-off costs about as much as a small pair's work.
+ */
+export async function runPqBatch(tasks: readonly PqImageTask[], categoryIds: ReadonlySet<number>): Promise<PqImageTaskResult[]> {
+  const results: PqImageTaskResult[] = []
+  for (const t of tasks) results.push(await runPqImageTask(t, categoryIds))
+  return results
+}
+
 /** Decodes both PNGs of a task and computes its PQ statistics. */
 export async function runPqImageTask(task: PqImageTask, categoryIds: ReadonlySet<number>): Promise<PqImageTaskResult> {
   const [gtMap, predMap] = await Promise.all([
