@@ -1,8 +1,10 @@
 // One unit of PQ work: decode an image pair's PNGs and compute its statistics. Runs in a worker thread
 // (pq-worker.ts) or in-process (`workers: 0`); the message shapes here are what crosses the thread boundary.
 import { PixcapError } from '../errors.js'
-import { decodePanopticRgb } from '../io/panoptic-rgb.js'
-import { pqImage, type PanopticPixels, type PqGtSegment, type PqImageWhere, type PqMatch, type PqPredBest, type PqPredSegment } from '../metrics/pq/index.js'
+import { decodePanopticRgbFast, decodeWithSharp } from '../io/panoptic-rgb.js'
+import { PngScratch } from '../io/png-rgb8.js'
+import type { RgbPixels } from '../metrics/pq/joint-histogram.js'
+import { pqImage, type PqGtSegment, type PqImageWhere, type PqMatch, type PqPredBest, type PqPredSegment } from '../metrics/pq/index.js'
 
 /** What a worker needs for one image pair (absolute PNG paths, already checked to stay inside their roots). */
 export interface PqImageTask {
@@ -23,12 +25,33 @@ export interface PqImageTaskResult {
   decodes: number
 }
 
-async function decodeAt(png: string, file: string, path: PqImageWhere['gtPath']): Promise<PanopticPixels> {
+// The GT and prediction rows buffers of this thread, reused from pair to pair. Safe because a pair whose PNGs both
+// take the fast decoder runs from decode to statistics without yielding; see runPqImageTask for the other case.
+const scratch = { gt: new PngScratch(), pred: new PngScratch() }
+
+function wrapDecodeError(err: unknown, png: string, file: string, path: PqImageWhere['gtPath']): PixcapError {
+  return new PixcapError('io', file, [...path, 'file_name'], `cannot decode ${png}: ${(err as Error).message}`, { cause: err })
+}
+
+function decodeFastAt(png: string, file: string, path: PqImageWhere['gtPath'], into: PngScratch): { pixels: RgbPixels } | { bytes: Uint8Array } {
   try {
-    return await decodePanopticRgb(png)
+    return decodePanopticRgbFast(png, into)
   } catch (err) {
-    throw new PixcapError('io', file, [...path, 'file_name'], `cannot decode ${png}: ${(err as Error).message}`, { cause: err })
+    throw wrapDecodeError(err, png, file, path)
   }
+}
+
+async function decodeSlowAt(bytes: Uint8Array, png: string, file: string, path: PqImageWhere['gtPath']): Promise<RgbPixels> {
+  try {
+    return await decodeWithSharp(bytes)
+  } catch (err) {
+    throw wrapDecodeError(err, png, file, path)
+  }
+}
+
+/** A copy that owns its memory, for pixels decoded into a scratch that another pair may reuse. */
+function ownPixels(p: RgbPixels): RgbPixels {
+  return { ...p, data: p.data.slice(), ...(p.sameAsAbove ? { sameAsAbove: p.sameAsAbove.slice() } : {}) }
 }
 
 /**
@@ -43,10 +66,20 @@ export async function runPqBatch(tasks: readonly PqImageTask[], categoryIds: Rea
 
 /** Decodes both PNGs of a task and computes its PQ statistics. */
 export async function runPqImageTask(task: PqImageTask, categoryIds: ReadonlySet<number>): Promise<PqImageTaskResult> {
-  const [gtMap, predMap] = await Promise.all([
-    decodeAt(task.gtPngPath, task.where.gtFile, task.where.gtPath),
-    decodeAt(task.predPngPath, task.where.predFile, task.where.predPath),
-  ])
+  const { where } = task
+  const gt = decodeFastAt(task.gtPngPath, where.gtFile, where.gtPath, scratch.gt)
+  const pred = decodeFastAt(task.predPngPath, where.predFile, where.predPath, scratch.pred)
+  // Both fast: statistics right away, before anything else can run on this thread and reuse the scratches.
+  if ('pixels' in gt && 'pixels' in pred) return pqTaskResult(task, gt.pixels, pred.pixels, categoryIds)
+  // A PNG for sharp (asynchronous): first copy what sits in a scratch, since other pairs may decode meanwhile.
+  const gtOwn = 'pixels' in gt ? ownPixels(gt.pixels) : gt
+  const predOwn = 'pixels' in pred ? ownPixels(pred.pixels) : pred
+  const gtMap = 'bytes' in gtOwn ? await decodeSlowAt(gtOwn.bytes, task.gtPngPath, where.gtFile, where.gtPath) : gtOwn
+  const predMap = 'bytes' in predOwn ? await decodeSlowAt(predOwn.bytes, task.predPngPath, where.predFile, where.predPath) : predOwn
+  return pqTaskResult(task, gtMap, predMap, categoryIds)
+}
+
+function pqTaskResult(task: PqImageTask, gtMap: RgbPixels, predMap: RgbPixels, categoryIds: ReadonlySet<number>): PqImageTaskResult {
   const r = pqImage({
     imageId: task.imageId,
     gt: { map: gtMap, segments: task.gtSegments },

@@ -6,9 +6,10 @@
 // loaded only then.
 import { readFileSync } from 'node:fs'
 import type { RgbPixels } from '../metrics/pq/joint-histogram.js'
-import { decodeRgb8Png } from './png-rgb8.js'
+import { decodeRgb8Png, type PngScratch } from './png-rgb8.js'
 
-async function decodeWithSharp(input: string | Uint8Array): Promise<RgbPixels> {
+/** Decodes a PNG with sharp (any layout libvips reads); for what the fast decoder refuses. */
+export async function decodeWithSharp(input: string | Uint8Array): Promise<RgbPixels> {
   const { default: sharp } = await import('sharp')
   const { data, info } = await sharp(input).raw().toBuffer({ resolveWithObject: true })
   if (info.channels < 3) {
@@ -17,8 +18,18 @@ async function decodeWithSharp(input: string | Uint8Array): Promise<RgbPixels> {
   return { width: info.width, height: info.height, channels: info.channels, data }
 }
 
-/** Decodes a PNG (path or bytes) to interleaved 8-bit pixels with 3 or 4 channels. */
-export async function decodePanopticRgb(input: string | Uint8Array): Promise<RgbPixels> {
+/**
+ * Synchronous part of decodePanopticRgb: reads the file and decodes it when the fast decoder can (into `scratch`
+ * when given, see PngScratch); otherwise returns the bytes for decodeWithSharp.
+ */
+export function decodePanopticRgbFast(input: string | Uint8Array, scratch?: PngScratch): { pixels: RgbPixels } | { bytes: Uint8Array } {
   const bytes = typeof input === 'string' ? readFileSync(input) : input
-  return decodeRgb8Png(bytes) ?? decodeWithSharp(bytes)
+  const pixels = decodeRgb8Png(bytes, scratch)
+  return pixels === null ? { bytes } : { pixels }
+}
+
+/** Decodes a PNG (path or bytes) to interleaved 8-bit pixels with 3 or 4 channels, in buffers of its own. */
+export async function decodePanopticRgb(input: string | Uint8Array): Promise<RgbPixels> {
+  const r = decodePanopticRgbFast(input)
+  return 'pixels' in r ? r.pixels : decodeWithSharp(r.bytes)
 }

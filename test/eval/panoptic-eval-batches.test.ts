@@ -1,7 +1,8 @@
 // evalPanoptic sends consecutive pairs to its workers in batches: the result, the order of the per-image callbacks
 // and the reported error must not depend on the worker count or the batch size.
-import { readFile, writeFile } from 'node:fs/promises'
+import { cp, readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { writeSynthPanoptic, type SynthPanopticSet } from '../../bench/panoptic-synth.js'
 import { PixcapError } from '../../src/errors.js'
@@ -35,6 +36,30 @@ describe('evalPanoptic in batches', () => {
       expect(other.r.stats, JSON.stringify(o)).toEqual(base.r.stats)
       expect(other.seen, JSON.stringify(o)).toEqual(base.seen)
       expect(other.r.pngDecodes).toBe(2 * IMAGES)
+    }
+  })
+
+  it('mixes PNGs for sharp (async) with reused decode buffers without mixing up pixels', async () => {
+    // Interlaced PNGs go to sharp, which awaits; meanwhile other in-flight pairs decode on the same thread, into the
+    // same reused buffers. The pixels of a pair must not change under it.
+    const s = await setUp()
+    const base = await evaluate({ workers: 0 })
+    const mixed = join(dir, 'mixed')
+    await cp(s.gtDir, join(mixed, 'gt'), { recursive: true })
+    await cp(s.predDir, join(mixed, 'pred'), { recursive: true })
+    const files = (await readdir(join(mixed, 'gt'))).sort()
+    for (const [k, f] of files.entries()) {
+      const side = k % 3 === 0 ? 'gt' : k % 3 === 1 ? 'pred' : null
+      if (side === null) continue
+      const at = join(mixed, side, f)
+      await writeFile(at, await sharp(await readFile(at)).png({ progressive: true }).toBuffer())
+    }
+    for (const o of [{ workers: 0 }, { workers: 0, maxInFlight: 64 }, { workers: 2 }]) {
+      const seen: (number | string)[] = []
+      const r = await evalPanoptic({ gtJson: s.gtJson, gtDir: join(mixed, 'gt'), predJson: s.predJson, predDir: join(mixed, 'pred'), ...o }, (x) => seen.push(x.gt.image_id))
+      expect(r.pq, JSON.stringify(o)).toEqual(base.r.pq)
+      expect(r.stats, JSON.stringify(o)).toEqual(base.r.stats)
+      expect(seen).toEqual(base.seen)
     }
   })
 

@@ -6,7 +6,7 @@ import zlib from 'node:zlib'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { decodePanopticRgb } from '../../src/io/panoptic-rgb.js'
-import { decodeRgb8Png } from '../../src/io/png-rgb8.js'
+import { decodeRgb8Png, PngScratch } from '../../src/io/png-rgb8.js'
 import { createRng } from '../../src/util/rng.js'
 import type { RgbPixels } from '../../src/metrics/pq/joint-histogram.js'
 import { HAS_SHARED, PANOPTIC_SAMPLE_DIR } from '../helpers/fixtures.js'
@@ -125,6 +125,24 @@ describe('decodeRgb8Png', () => {
     raw.fill(9, 3 * w * 3) // row 3 differs from row 2 (zeros)
     const p = decodeRgb8Png(makePng(raw, w, 4, 3, () => 0))
     expect([...(p?.sameAsAbove ?? [])]).toEqual([0, 1, 0, 0])
+  })
+
+  it('decodes into a reused scratch: same pixels as sharp, same memory from image to image', async () => {
+    const scratch = new PngScratch()
+    const big = makePng(labelImage(40, 30, 3, 21), 40, 30, 3, (y) => y % 5)
+    const small = makePng(labelImage(9, 7, 4, 22), 9, 7, 4, (y) => (y + 2) % 5)
+    let memory: ArrayBufferLike | undefined
+    for (const png of [big, small, big, small]) {
+      const got = decodeRgb8Png(png, scratch) as RgbPixels
+      expect(Buffer.from(packed(got)).equals((await sharpRaw(png)).data)).toBe(true)
+      expect(got.data.buffer).toBe(scratch.rows.buffer)
+      expect(got.sameAsAbove?.length).toBe(got.height)
+      memory ??= got.data.buffer
+      expect(got.data.buffer).toBe(memory) // the first (largest) image sized it once
+    }
+    // A refused PNG leaves the scratch usable.
+    expect(decodeRgb8Png(big.subarray(0, big.length - 30), scratch)).toBeNull()
+    expect(Buffer.from(packed(decodeRgb8Png(small, scratch) as RgbPixels)).equals((await sharpRaw(small)).data)).toBe(true)
   })
 
   it('skips ancillary chunks', async () => {
