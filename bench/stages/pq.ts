@@ -2,9 +2,9 @@
 // `--pq-images=N` scales it), side by side with cocodataset/panopticapi's pq_compute on the same files in the same
 // run, when a checkout is given (`--panopticapi=DIR` or PIXCAP_PANOPTICAPI). The set is generated once and cached in
 // the temp dir. Besides wall time (noisy on a shared machine) both sides report CPU ms per image.
-// Measured 2026-11-26, 1,500 pairs, 2 cores at load average ~2 (docs/panoptic-eval.md has the table): pixcap 1.43 to
-// 1.81 s wall, 1.9 to 2.4 CPU ms per pair, 1.97 cores used; panopticapi 5.4 to 5.7 s; 3.1x to 3.8x wall, 3.7x to
-// 4.8x less CPU. The code before (sharp decode, Map histogram, TS sources) took 7.1 to 8.0 s, 5.8 to 8.3 CPU ms per pair.
+// Measured 2026-12-03, 5,000 pairs, 2 cores (docs/panoptic-eval.md has the figures): pixcap 1.96 to 2.56 s wall,
+// 0.78 to 1.00 CPU ms per pair, 1.97 cores used; panopticapi 11.8 to 21.0 s; 5.7x to 8.4x wall over twelve runs
+// (median 6.3x).
 import { existsSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { availableParallelism, tmpdir } from 'node:os'
