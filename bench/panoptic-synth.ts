@@ -117,7 +117,10 @@ export interface SynthPanopticSet {
 }
 
 /** Writes `images` synthetic pairs under `dir` (gt.json, gt/, pred.json, pred/); PNGs are encoded a few at a time. */
-export async function writeSynthPanoptic(dir: string, o: { images: number; width: number; height: number; seed: number }): Promise<SynthPanopticSet> {
+export async function writeSynthPanoptic(
+  dir: string,
+  o: { images: number; width: number; height: number; seed: number; adaptiveFiltering?: boolean },
+): Promise<SynthPanopticSet> {
   const rng = createRng(o.seed)
   const gtDir = join(dir, 'gt')
   const predDir = join(dir, 'pred')
@@ -136,8 +139,8 @@ export async function writeSynthPanoptic(dir: string, o: { images: number; width
     predAnns.push({ image_id: imageId, file_name: fileName, segments_info: pred.segments.map(({ id, category_id }) => ({ id, category_id })) })
     const job = (async () => {
       const [a, b] = await Promise.all([
-        encodePanopticPng({ width: o.width, height: o.height, ids: gt.ids }),
-        encodePanopticPng({ width: o.width, height: o.height, ids: pred.ids }),
+        encodePanopticPng({ width: o.width, height: o.height, ids: gt.ids }, { adaptiveFiltering: o.adaptiveFiltering ?? false }),
+        encodePanopticPng({ width: o.width, height: o.height, ids: pred.ids }, { adaptiveFiltering: o.adaptiveFiltering ?? false }),
       ])
       await Promise.all([writeFile(join(gtDir, fileName), a), writeFile(join(predDir, fileName), b)])
     })().finally(() => pending.delete(job))

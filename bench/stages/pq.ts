@@ -1,5 +1,5 @@
 // Bench stage `pq`: Panoptic Quality on a COCO-val-size synthetic set (5,000 pairs of 640x480 PNGs by default;
-// `--pq-images=N` scales it), side by side with cocodataset/panopticapi's pq_compute on the same files in the same
+// `--pq-images=N` scales it; rows filtered like COCO's PNGs unless `--pq-png-filters=none`), side by side with cocodataset/panopticapi's pq_compute on the same files in the same
 // run, when a checkout is given (`--panopticapi=DIR` or PIXCAP_PANOPTICAPI). The set is generated once and cached in
 // the temp dir. Besides wall time (noisy on a shared machine) both sides report CPU ms per image.
 // Measured 2026-12-03, 5,000 pairs, 2 cores (docs/panoptic-eval.md has the figures): pixcap 1.96 to 2.56 s wall,
@@ -34,11 +34,13 @@ async function loadEvalPanoptic(): Promise<{ evalPanoptic: typeof EvalPanoptic; 
 
 const mb = () => Math.round(process.resourceUsage().maxRSS / 1024)
 
-async function ensureSet(images: number) {
-  const dir = join(tmpdir(), `pixcap-bench-pq-v1-${images}-${WIDTH}x${HEIGHT}-seed1`)
+// `adaptive` filters rows as PIL did for COCO's own panoptic PNGs (mostly Up, then Paeth and Sub), which is the
+// decoding work real data brings; `none` stores rows unfiltered (cheaper to decode, the set of earlier figures).
+async function ensureSet(images: number, filters: 'adaptive' | 'none') {
+  const dir = join(tmpdir(), `pixcap-bench-pq-v1-${images}-${WIDTH}x${HEIGHT}-seed1${filters === 'adaptive' ? '-adaptive' : ''}`)
   const paths = { gtJson: join(dir, 'gt.json'), gtDir: join(dir, 'gt'), predJson: join(dir, 'pred.json'), predDir: join(dir, 'pred') }
   if (existsSync(join(dir, '.complete'))) return paths
-  await writeSynthPanoptic(dir, { images, width: WIDTH, height: HEIGHT, seed: 1 })
+  await writeSynthPanoptic(dir, { images, width: WIDTH, height: HEIGHT, seed: 1, adaptiveFiltering: filters === 'adaptive' })
   await writeFile(join(dir, '.complete'), '')
   return paths
 }
@@ -48,7 +50,9 @@ export const pqStage: BenchStage = {
   async run(ctx) {
     const images = Number(ctx.options['pq-images'] ?? COCO_VAL_IMAGES)
     const workers = Number(ctx.options['pq-workers'] ?? availableParallelism())
-    const set = await ensureSet(images)
+    const filters = ctx.options['pq-png-filters'] ?? 'adaptive'
+    if (filters !== 'adaptive' && filters !== 'none') throw new Error(`--pq-png-filters must be adaptive or none, got ${filters}`)
+    const set = await ensureSet(images, filters)
     const scale = COCO_VAL_IMAGES / images
 
     const { evalPanoptic, from } = await loadEvalPanoptic()
@@ -59,7 +63,7 @@ export const pqStage: BenchStage = {
     const cpu = process.cpuUsage(cpu0)
     const cpuMsPerImage = Math.round(((cpu.user + cpu.system) / 1000 / images) * 100) / 100
     const ours: BenchResult = {
-      stage: 'pq', items: images, unit: 'image pairs (640x480)', wallMs: Math.round(wallMs),
+      stage: 'pq', items: images, unit: 'image pairs (640x480)', pngFilters: filters, wallMs: Math.round(wallMs),
       perSecond: Math.round((images / wallMs) * 1000 * 10) / 10, peakRssMb: mb(), workers, code: from,
       cpuMsPerImage, coresUsed: Math.round(((cpu.user + cpu.system) / 1000 / wallMs) * 100) / 100, wallMsScaledToCocoVal: Math.round(wallMs * scale), pqAll: r.pq.All?.pq ?? null,
     }
@@ -75,7 +79,7 @@ export const pqStage: BenchStage = {
     const p = JSON.parse(lastLine) as { wall_s: number; cores: number; cpu_ms_per_image?: number; main_peak_rss_mb?: number; All: { pq: number } }
     const theirWallMs = p.wall_s * 1000
     return [ours, {
-      stage: 'pq-panopticapi', items: images, unit: 'image pairs (640x480)', wallMs: Math.round(theirWallMs),
+      stage: 'pq-panopticapi', items: images, unit: 'image pairs (640x480)', pngFilters: filters, wallMs: Math.round(theirWallMs),
       perSecond: Math.round((images / theirWallMs) * 1000 * 10) / 10, peakRssMb: 0, processes: p.cores,
       // bench/run.ts stamps peakRssMb with this node child's maxRSS; the Python side's own peak is here.
       pythonMainPeakRssMb: p.main_peak_rss_mb ?? null,

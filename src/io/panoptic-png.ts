@@ -22,8 +22,12 @@ export async function decodePanopticPng(input: string | Uint8Array): Promise<Pan
   return { width: info.width, height: info.height, ids: rgbToIds(data, info.width, info.height, info.channels) }
 }
 
-/** Encodes segment ids as an RGB PNG (for generated samples, perturbed test fixtures and predictions). */
-export async function encodePanopticPng(map: PanopticMap): Promise<Buffer> {
+/**
+ * Encodes segment ids as an RGB PNG (for generated samples, perturbed test fixtures and predictions). By default
+ * every row is stored unfiltered; `adaptiveFiltering` picks a filter per row as PIL does for COCO's own panoptic
+ * PNGs (their rows are mostly Up, then Paeth and Sub), which is what a reader decoding real data pays for.
+ */
+export async function encodePanopticPng(map: PanopticMap, o: { adaptiveFiltering?: boolean } = {}): Promise<Buffer> {
   const n = map.width * map.height
   const rgb = Buffer.alloc(n * 3)
   for (let i = 0; i < n; i++) {
@@ -32,5 +36,7 @@ export async function encodePanopticPng(map: PanopticMap): Promise<Buffer> {
     rgb[i * 3 + 1] = (id >>> 8) & 0xff
     rgb[i * 3 + 2] = (id >>> 16) & 0xff
   }
-  return sharp(rgb, { raw: { width: map.width, height: map.height, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer()
+  return sharp(rgb, { raw: { width: map.width, height: map.height, channels: 3 } })
+    .png({ compressionLevel: 6, adaptiveFiltering: o.adaptiveFiltering ?? false })
+    .toBuffer()
 }

@@ -1,13 +1,14 @@
 // A small synchronous PNG decoder for the one layout COCO-panoptic PNGs use: 8-bit truecolour (RGB or RGBA),
 // not interlaced (PNG spec §11.2.2 IHDR, §9 filtering, §10 zlib stream). It inflates the concatenated IDAT data
-// with node:zlib and undoes the row filters in place, so the pixels stay in the inflated buffer (each row after its
-// filter-type byte): no second copy, no libvips thread hand-off. Given a PngScratch, that buffer is reused from one
+// with node:zlib and undoes the row filters in place (png-unfilter.ts), so the pixels stay in the inflated buffer
+// (each row after its filter-type byte): no second copy, no libvips thread hand-off. Given a PngScratch, that buffer is reused from one
 // image to the next (inflate-into.ts says why). For the PQ evaluation this is several times cheaper
 // than sharp on panoptic PNGs. Anything else (palette, 16-bit, grey, interlaced, a bad CRC, a damaged stream)
 // returns null and the caller falls back to sharp, which then decodes it or reports the problem in its own words.
 import zlib from 'node:zlib'
 import type { RgbPixels } from '../metrics/pq/joint-histogram.js'
 import { RawInflater } from './inflate-into.js'
+import { ROW_SAME, ROW_UNKNOWN, unfilterRows } from './png-unfilter.js'
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
 const IHDR = 0x49484452
@@ -112,97 +113,25 @@ export function decodeRgb8Png(png: Uint8Array, into?: PngScratch): RgbPixels | n
   }
   if (inflater.inflate(z.subarray(2), rows) !== size) return null
   const raw = rows.subarray(0, size)
-  if (!unfilter(raw, stride, height, channels)) return null
   let same: Uint8Array
   if (into === undefined) same = new Uint8Array(height)
   else {
     if (into.sameAsAbove.length < height) into.sameAsAbove = new Uint8Array(height)
     same = into.sameAsAbove.subarray(0, height)
   }
+  if (!unfilterRows(raw, stride, height, channels, same)) return null
   repeatedRows(raw, stride, height, same)
   return { width, height, channels, data: raw, stride, offset: 1, sameAsAbove: same }
 }
 
-// same[y] = 1 when row y equals row y-1, else 0 (a native memcmp per row; label maps repeat many rows, and the PQ
-// histogram then reuses the row above's counts).
+// same[y] = 1 when row y equals row y-1, else 0 (label maps repeat many rows, and the PQ histogram then reuses the
+// row above's counts). Rows that unfilterRows did not settle take a native memcmp each.
 function repeatedRows(raw: Uint8Array, stride: number, height: number, same: Uint8Array): void {
   const b = Buffer.from(raw.buffer, raw.byteOffset, raw.length)
   same[0] = 0
   for (let y = 1, s = 1 + stride; y < height; y++, s += stride) {
-    same[y] = b.compare(b, s - stride, s - 1, s, s + stride - 1) === 0 ? 1 : 0
-  }
-}
-
-// Undoes PNG filters (spec §9.2) row by row in place; each row's first byte is its filter type. False on a bad type.
-function unfilter(d: Uint8Array, stride: number, height: number, bpp: number): boolean {
-  const n = stride - 1
-  for (let y = 0, r = 0; y < height; y++, r += stride) {
-    const f = d[r] as number
-    const s = r + 1 // first byte of this row
-    const u = s - stride // first byte of the row above (only read when y > 0)
-    if (f === 0) continue
-    if (f === 1) {
-      for (let i = s + bpp, e = s + n; i < e; i++) d[i] = ((d[i] as number) + (d[i - bpp] as number)) & 0xff
-    } else if (f === 2) {
-      if (y === 0) continue
-      upRow(d, s, u, n)
-    } else if (f === 3) {
-      if (y === 0) {
-        for (let i = s + bpp, e = s + n; i < e; i++) d[i] = ((d[i] as number) + ((d[i - bpp] as number) >> 1)) & 0xff
-        continue
-      }
-      for (let i = 0; i < bpp; i++) d[s + i] = ((d[s + i] as number) + ((d[u + i] as number) >> 1)) & 0xff
-      for (let i = bpp; i < n; i++) d[s + i] = ((d[s + i] as number) + (((d[s + i - bpp] as number) + (d[u + i] as number)) >> 1)) & 0xff
-    } else if (f === 4) {
-      if (y === 0) {
-        // Paeth with no row above predicts from the left neighbour (spec §9.4), i.e. the Sub filter.
-        for (let i = s + bpp, e = s + n; i < e; i++) d[i] = ((d[i] as number) + (d[i - bpp] as number)) & 0xff
-        continue
-      }
-      paethRow(d, s, u, n, bpp)
-    } else {
-      return false
-    }
-  }
-  return true
-}
-
-// The Up filter: bytewise add of the row above, four bytes per step (SWAR: the low 7 bits of each byte add without
-// carrying into the next byte, the top bits by xor). DataView reads and writes need no alignment.
-function upRow(d: Uint8Array, s: number, u: number, n: number): void {
-  const v = new DataView(d.buffer, d.byteOffset, d.byteLength)
-  let i = 0
-  for (; i + 4 <= n; i += 4) {
-    const x = v.getUint32(s + i, true)
-    if (x === 0) {
-      v.setUint32(s + i, v.getUint32(u + i, true), true)
-      continue
-    }
-    const y = v.getUint32(u + i, true)
-    v.setUint32(s + i, ((x & 0x7f7f7f7f) + (y & 0x7f7f7f7f)) ^ ((x ^ y) & 0x80808080), true)
-  }
-  for (; i < n; i++) d[s + i] = ((d[s + i] as number) + (d[u + i] as number)) & 0xff
-}
-
-// The Paeth predictor (spec §9.4) over one row, one channel at a time so that the left (a) and upper-left (c) bytes
-// stay in locals; |x| without Math.abs; ties go to a, then b, then c.
-function paethRow(d: Uint8Array, s: number, u: number, n: number, bpp: number): void {
-  for (let k = 0; k < bpp; k++) {
-    // Left and upper-left are 0 for the first pixel, so the predictor is the byte above.
-    let c = d[u + k] as number
-    let a = ((d[s + k] as number) + c) & 0xff
-    d[s + k] = a
-    for (let i = k + bpp; i < n; i += bpp) {
-      const b = d[u + i] as number
-      let pa = b - c
-      let pb = a - c
-      let pc = pa + pb
-      pa = pa < 0 ? -pa : pa
-      pb = pb < 0 ? -pb : pb
-      pc = pc < 0 ? -pc : pc
-      a = ((d[s + i] as number) + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 0xff
-      d[s + i] = a
-      c = b
-    }
+    const state = same[y]
+    if (state === ROW_UNKNOWN) same[y] = b.compare(b, s - stride, s - 1, s, s + stride - 1) === 0 ? 1 : 0
+    else same[y] = state === ROW_SAME ? 1 : 0
   }
 }

@@ -15,7 +15,7 @@ describe('evalPanoptic in batches', () => {
   let dir = ''
   useTempDir('pixcap-pq-batches-', (d) => (dir = d))
   let set: SynthPanopticSet
-  const setUp = async () => (set ??= await writeSynthPanoptic(join(dir, 'set'), { images: IMAGES, width: 48, height: 40, seed: 11 }))
+  const setUp = async () => (set ??= await writeSynthPanoptic(join(dir, 'set'), { images: IMAGES, width: 48, height: 40, seed: 11, adaptiveFiltering: true }))
 
   const evaluate = async (o: Partial<PanopticEvalOptions>) => {
     const s = await setUp()

@@ -7,6 +7,8 @@ import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { decodePanopticRgb } from '../../src/io/panoptic-rgb.js'
 import { decodeRgb8Png, PngScratch } from '../../src/io/png-rgb8.js'
+import { synthPanopticPair } from '../../bench/panoptic-synth.js'
+import { encodePanopticPng } from '../../src/io/panoptic-png.js'
 import { createRng } from '../../src/util/rng.js'
 import type { RgbPixels } from '../../src/metrics/pq/joint-histogram.js'
 import { HAS_SHARED, PANOPTIC_SAMPLE_DIR } from '../helpers/fixtures.js'
@@ -170,6 +172,31 @@ describe('decodeRgb8Png', () => {
       expect(decodeRgb8Png(makePng(raw, 8, 8, 3, () => 1, { zlibHeader: header }))).toBeNull()
     }
     expect(decodeRgb8Png(makePng(raw, 8, 8, 3, () => 1, { zlibHeader: [0x78, 0x01] }))).not.toBeNull() // other level, fine
+  })
+})
+
+describe('decodeRgb8Png on label maps filtered like COCO\'s panoptic PNGs', () => {
+  it('equals sharp, with the right repeated-row flags, on adaptively filtered synthetic panoptic PNGs', async () => {
+    const rng = createRng(41)
+    const filtersSeen = new Set<number>()
+    const scratch = new PngScratch()
+    for (let k = 0; k < 6; k++) {
+      const { gt, pred } = synthPanopticPair(rng, 640, 480)
+      for (const map of [gt, pred]) {
+        const png = await encodePanopticPng({ width: 640, height: 480, ids: map.ids }, { adaptiveFiltering: true })
+        const got = decodeRgb8Png(png, scratch) as RgbPixels
+        const row = 640 * 3
+        for (let y = 0; y < got.height; y++) filtersSeen.add(got.data[y * (got.stride as number)] as number)
+        const want = (await sharpRaw(png)).data
+        expect(Buffer.from(packed(got)).equals(want)).toBe(true)
+        for (let y = 1; y < got.height; y++) {
+          const same = want.subarray(y * row, (y + 1) * row).equals(want.subarray((y - 1) * row, y * row))
+          expect(got.sameAsAbove?.[y], `row ${y}`).toBe(same ? 1 : 0)
+        }
+      }
+    }
+    // Up and Paeth rows as in COCO (Sub too, usually): the sparse paths are what ran.
+    expect(filtersSeen.has(2) && filtersSeen.has(4)).toBe(true)
   })
 })
 
