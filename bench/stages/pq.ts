@@ -2,9 +2,9 @@
 // `--pq-images=N` scales it; rows filtered like COCO's PNGs unless `--pq-png-filters=none`), side by side with cocodataset/panopticapi's pq_compute on the same files in the same
 // run, when a checkout is given (`--panopticapi=DIR` or PIXCAP_PANOPTICAPI). The set is generated once and cached in
 // the temp dir. Besides wall time (noisy on a shared machine) both sides report CPU ms per image.
-// Measured 2026-12-03, 5,000 pairs, 2 cores (docs/panoptic-eval.md has the figures): pixcap 1.96 to 2.56 s wall,
-// 0.78 to 1.00 CPU ms per pair, 1.97 cores used; panopticapi 11.8 to 21.0 s; 5.7x to 8.4x wall over twelve runs
-// (median 6.3x).
+// Measured 2026-12-03, 5,000 pairs, 2 cores, six runs per set (docs/panoptic-eval.md has the figures): COCO-like
+// filtered rows, pixcap 2.57 to 3.44 s (1.02 to 1.35 CPU ms per pair) against panopticapi 21.7 to 28.2 s, 8.0x to
+// 8.7x; unfiltered rows, 1.93 to 2.77 s against 11.9 to 16.0 s, 5.6x to 6.4x.
 import { existsSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { availableParallelism, tmpdir } from 'node:os'

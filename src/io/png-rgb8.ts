@@ -1,9 +1,9 @@
 // A small synchronous PNG decoder for the one layout COCO-panoptic PNGs use: 8-bit truecolour (RGB or RGBA),
 // not interlaced (PNG spec §11.2.2 IHDR, §9 filtering, §10 zlib stream). It inflates the concatenated IDAT data
 // with node:zlib and undoes the row filters in place (png-unfilter.ts), so the pixels stay in the inflated buffer
-// (each row after its filter-type byte): no second copy, no libvips thread hand-off. Given a PngScratch, that buffer is reused from one
-// image to the next (inflate-into.ts says why). For the PQ evaluation this is several times cheaper
-// than sharp on panoptic PNGs. Anything else (palette, 16-bit, grey, interlaced, a bad CRC, a damaged stream)
+// (each row after its filter-type byte): no second copy, no libvips thread hand-off. Given a PngScratch, that
+// buffer is reused from one image to the next (inflate-into.ts says why). For the PQ evaluation this is several
+// times cheaper than sharp on panoptic PNGs. Anything else (palette, 16-bit, grey, interlaced, a bad CRC, a damaged stream)
 // returns null and the caller falls back to sharp, which then decodes it or reports the problem in its own words.
 import zlib from 'node:zlib'
 import type { RgbPixels } from '../metrics/pq/joint-histogram.js'
