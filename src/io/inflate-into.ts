@@ -6,7 +6,7 @@
 // through inflateRawSync, and 15-30% less wall time for the whole evaluation.
 //
 // The reuse goes through the zlib engine's native handle (`_handle.writeSync` and `_writeState`, the two members
-// Node's own zlibBufferSync uses, unchanged from Node 12 to 24). That is internal API, so it is guarded:
+// Node's own zlibBufferSync uses; checked on Node 20, which pixcap targets). That is internal API, so it is guarded:
 // - it is used only when both members have the expected shape (checked once per engine), else every call takes
 //   the public inflateRawSync path, which gives the same bytes;
 // - a zlib error closes the engine (Node's own error handler runs synchronously inside writeSync); it is detected

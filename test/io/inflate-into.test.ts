@@ -20,9 +20,10 @@ function sampleData(n: number, seed: number): Buffer {
 const PATHS: InflatePath[] = ['native-handle', 'public-api']
 
 describe('RawInflater', () => {
-  it('takes the native-handle path on the Node versions it was checked on (20 to 24)', () => {
+  it('takes the native-handle path on Node 20, the version pixcap targets and CI runs', () => {
     const major = Number(process.versions.node.split('.')[0])
-    if (major >= 20 && major <= 24) expect(new RawInflater().path).toBe('native-handle')
+    if (major === 20) expect(new RawInflater().path).toBe('native-handle')
+    else expect(['native-handle', 'public-api']).toContain(new RawInflater().path)
     expect(new RawInflater({ path: 'public-api' }).path).toBe('public-api')
   })
 
