@@ -102,6 +102,21 @@ describe('unfilterRows', () => {
     }
   })
 
+  it('gives the same bytes from memory that does not start on a 4-byte boundary (per-byte path)', () => {
+    const rng = createRng(12)
+    const w = 45
+    const h = 20
+    const stride = w * 3 + 1
+    const filtered = filteredRows(rng, w, h, 3, [0, 1, 2, 3, 4])
+    const want = filtered.slice()
+    referenceUnfilter(want, stride, h, 3)
+    const backing = new Uint8Array(filtered.length + 1)
+    backing.set(filtered, 1)
+    const unaligned = backing.subarray(1)
+    expect(unfilterRows(unaligned, stride, h, 3, new Uint8Array(h))).toBe(true)
+    expect(Buffer.from(unaligned).equals(Buffer.from(want))).toBe(true)
+  })
+
   it('settles every Up row after the first, and refuses an unknown filter type', () => {
     const rng = createRng(9)
     const h = 10
