@@ -3,12 +3,12 @@
 // (two 0.9 MB panoptic rows buffers per image pair, 10,000 per COCO val run) the fresh pages cost more than the
 // inflate itself, and a second thread doing the same doubles it (page faults in one process contend). Measured on
 // the bench set (`npm run bench -- --only pq`): 0.085 ms per 640x480 PNG into a reused buffer against 0.17-0.46 ms
-// through inflateRawSync, and 15-30% less wall time for the whole evaluation.
+// through inflateRawSync, and 13-32% less wall time for the whole evaluation.
 //
 // The reuse goes through the zlib engine's native handle (`_handle.writeSync` and `_writeState`, the two members
 // Node's own zlibBufferSync uses; checked on Node 20, which pixcap targets). That is internal API, so it is guarded:
-// - it is used only when both members have the expected shape (checked once per engine), else every call takes
-//   the public inflateRawSync path, which gives the same bytes;
+// - it is used only when both members have the expected shape (a few property checks on each call), else the call
+//   takes the public inflateRawSync path, which gives the same bytes;
 // - a zlib error closes the engine (Node's own error handler runs synchronously inside writeSync); it is detected
 //   by `destroyed`, the engine is dropped and the call answers null, and the next call builds a fresh engine, so a
 //   closed handle is never written to;

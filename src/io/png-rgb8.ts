@@ -51,6 +51,9 @@ export class PngScratch {
   sameAsAbove: Uint8Array = new Uint8Array(0)
 }
 
+// `buf` when it holds at least n bytes, else a new array of n (a scratch grows to the largest image seen).
+const atLeast = (buf: Uint8Array, n: number): Uint8Array => (buf.length >= n ? buf : new Uint8Array(n))
+
 /**
  * Decodes an 8-bit RGB/RGBA non-interlaced PNG into interleaved bytes addressed by `offset` + y * `stride`
  * + x * `channels`; null for any other PNG or for one this decoder cannot read (the caller then uses sharp).
@@ -105,20 +108,10 @@ export function decodeRgb8Png(png: Uint8Array, into?: PngScratch): RgbPixels | n
   if (z.length < 6 || (cmf & 0x0f) !== 8 || (cmf >> 4) > 7 || (flg & 0x20) !== 0 || (cmf * 256 + flg) % 31 !== 0) return null
   // One spare byte tells a stream of exactly the right size from one that goes on.
   const size = stride * height
-  let rows: Uint8Array
-  if (into === undefined) rows = new Uint8Array(size + 1)
-  else {
-    if (into.rows.length < size + 1) into.rows = new Uint8Array(size + 1)
-    rows = into.rows
-  }
+  const rows = into === undefined ? new Uint8Array(size + 1) : (into.rows = atLeast(into.rows, size + 1))
   if (inflater.inflate(z.subarray(2), rows) !== size) return null
   const raw = rows.subarray(0, size)
-  let same: Uint8Array
-  if (into === undefined) same = new Uint8Array(height)
-  else {
-    if (into.sameAsAbove.length < height) into.sameAsAbove = new Uint8Array(height)
-    same = into.sameAsAbove.subarray(0, height)
-  }
+  const same = into === undefined ? new Uint8Array(height) : (into.sameAsAbove = atLeast(into.sameAsAbove, height)).subarray(0, height)
   if (!unfilterRows(raw, stride, height, channels, same)) return null
   repeatedRows(raw, stride, height, same)
   return { width, height, channels, data: raw, stride, offset: 1, sameAsAbove: same }

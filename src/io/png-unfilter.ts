@@ -75,7 +75,7 @@ export function unfilterRows(d: Uint8Array, stride: number, height: number, bpp:
     } else if (f === 3) {
       averageRow(d, s, n, stride, bpp, y === 0)
     } else if (f === 4) {
-      if (w32 === null) paethBytes(d, s, s + bpp, e, stride, bpp, true)
+      if (w32 === null) paethBytes(d, s, e, stride, bpp)
       else paethSparse(d, w32, s, e, stride, bpp)
     } else {
       return false
@@ -133,11 +133,15 @@ function paethByte(d: Uint8Array, i: number, stride: number, bpp: number): void 
   d[i] = ((d[i] as number) + p) & 0xff
 }
 
-// Paeth one byte at a time over [from, e); with `first`, the row's first pixel (left and upper-left are zero, so
-// the predictor is the byte above) is done before `from`.
-function paethBytes(d: Uint8Array, s: number, from: number, e: number, stride: number, bpp: number, first: boolean): void {
-  if (first) for (let i = s; i < s + bpp; i++) d[i] = ((d[i] as number) + (d[i - stride] as number)) & 0xff
-  for (let i = from; i < e; i++) paethByte(d, i, stride, bpp)
+// The first pixel of a Paeth row: left and upper-left are zero, so the predictor is the byte above.
+function paethFirstPixel(d: Uint8Array, s: number, stride: number, bpp: number): void {
+  for (let i = s; i < s + bpp; i++) d[i] = ((d[i] as number) + (d[i - stride] as number)) & 0xff
+}
+
+// Paeth one byte at a time over the row [s, e).
+function paethBytes(d: Uint8Array, s: number, e: number, stride: number, bpp: number): void {
+  paethFirstPixel(d, s, stride, bpp)
+  for (let i = s + bpp; i < e; i++) paethByte(d, i, stride, bpp)
 }
 
 // True when the bpp bytes before i equal the bytes above them.
@@ -151,7 +155,7 @@ function matchesAbove(d: Uint8Array, i: number, stride: number, bpp: number): bo
 // zero stretch: copied natively. Elsewhere (around non-zero differences, and until the row meets the row above
 // again) byte by byte.
 function paethSparse(d: Uint8Array, w32: Int32Array, s: number, e: number, stride: number, bpp: number): void {
-  for (let i = s; i < s + bpp; i++) d[i] = ((d[i] as number) + (d[i - stride] as number)) & 0xff
+  paethFirstPixel(d, s, stride, bpp)
   let i = s + bpp
   while (i < e) {
     if (d[i] === 0 && matchesAbove(d, i, stride, bpp)) {
