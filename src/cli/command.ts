@@ -12,14 +12,36 @@ export interface CliIo {
   signal?: AbortSignal
 }
 
+/** One option as `--help` lists it: `{ flag: '--out DIR', description: 'where the corpus goes', default: 'out' }`. */
+export interface OptionHelp {
+  flag: string
+  description: string
+  /** Shown as "(default: ...)"; leave out for required options and plain switches. */
+  default?: string
+}
+
 /** One CLI verb, e.g. `validate` or `eval captions`. */
 export interface Command {
   /** Words that select it, e.g. `eval captions`. */
   name: string
   summary: string
   usage: string
+  /** Every option the command accepts, in the order `--help` lists them. */
+  options?: OptionHelp[]
   /** Returns the process exit code. Throws UsageError or PixcapError for main to report. */
   run(rawArgs: string[], io: CliIo): Promise<number>
+}
+
+/** The text of `pixcap <command> --help`: summary, usage, then one line per option with its default. */
+export function renderCommandHelp(command: Pick<Command, 'name' | 'summary' | 'usage' | 'options'>): string {
+  const lines = [`pixcap ${command.name}: ${command.summary}`, '', `Usage: ${command.usage}`]
+  const options = command.options ?? []
+  if (options.length > 0) {
+    const width = Math.max(...options.map((o) => o.flag.length))
+    lines.push('', 'Options:')
+    for (const o of options) lines.push(`  ${o.flag.padEnd(width)}  ${o.description}${o.default !== undefined ? ` (default: ${o.default})` : ''}`)
+  }
+  return `${lines.join('\n')}\n`
 }
 
 /** node:util parseArgs (strict) with usage errors that name the command. Pass `{ options, allowPositionals }`. */

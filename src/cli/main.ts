@@ -1,6 +1,6 @@
 // The only place that prints errors and decides exit codes (STYLE.md §11).
 import { PixcapError, UsageError } from '../errors.js'
-import type { CliIo, Command } from './command.js'
+import { renderCommandHelp, type CliIo, type Command } from './command.js'
 import { COMMANDS } from './registry.js'
 
 /** Finds the command whose name matches the most leading words of argv (`eval captions` before `eval`). */
@@ -43,7 +43,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   }
   const { command, rest } = found
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(`${command.usage}\n`)
+    io.stdout.write(renderCommandHelp(command))
     return 0
   }
   const json = rest.includes('--json')
