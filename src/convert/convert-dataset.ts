@@ -17,7 +17,9 @@ import { openCorpusSink, type OutputFormat } from '../io/corpus-sink.js'
 import { MANIFEST_FILE, writeManifest, type Manifest, type ManifestCounts, type ManifestFile } from '../io/manifest.js'
 import { openRejectsWriter } from '../io/rejects-writer.js'
 import type { ShardLimits } from '../io/shards.js'
-import { readPix2Cap, type Pix2CapReport } from '../sources/pix2cap/read-pix2cap.js'
+import { readPix2Cap, type Pix2CapReport, type SplitSource } from '../sources/pix2cap/read-pix2cap.js'
+import { checkInputFile } from '../io/input-file.js'
+import { prepareOutDir } from '../io/prepare-out-dir.js'
 import type { ImageRecord } from '../records/region-record.js'
 import type { RejectRecord } from '../records/reject.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
@@ -42,13 +44,23 @@ export interface ConvertOptions {
   templates?: string
   /** Row formats only; default parquet. */
   formats?: OutputFormat[]
-  /** Split name; default from the file name. */
+  /** Split name; default from the file name (`*_train*`, `*_val*`), else `train`. */
   split?: string
   /** This run is job `index` of `count`. */
   shard?: { index: number; count: number }
   embedImages?: boolean
-  /** Check each image's panoptic PNG (needs panopticDir); disagreeing regions become rejects. */
+  /**
+   * Check each image's panoptic PNG; disagreeing regions become rejects. Default: on whenever panopticDir is given
+   * (a missing or disagreeing PNG must not pass unnoticed); false turns it off.
+   */
   verifyMasks?: boolean
+  /**
+   * Problems the reader finds (invalid entries, duplicate ids, segments without an image) stop the conversion with
+   * their list (default). True turns them into rejects, counted in the manifest and the summary.
+   */
+  rejectInvalid?: boolean
+  /** Replace a corpus already in outDir (removing exactly the files its manifest lists); default: refuse. */
+  overwrite?: boolean
   filterPolicy?: FilterPolicy
   formatOptions?: Record<string, unknown>
   limits?: Partial<ShardLimits>
@@ -66,7 +78,28 @@ export interface ConvertResult {
   outDir: string
   manifestPath: string
   manifest: Manifest
-  reader: Pick<Pix2CapReport, 'errors' | 'warnings'>
+  reader: Pick<Pix2CapReport, 'errors' | 'warnings'> & { rejectInvalid: boolean }
+  /** Where the split name came from (`--split`, the file name, or the default `train`). */
+  splitSource: SplitSource
+  /** Files of a previous corpus removed by `overwrite`. */
+  overwritten: string[]
+}
+
+/** Reader problems listed in the error that stops a conversion. */
+const LISTED_READER_ERRORS = 20
+
+/** Passes the reader's entries on; at the end, stops with the list of reader errors unless they are accepted. */
+async function* stopOnReaderErrors<T>(entries: AsyncIterable<T>, report: Pix2CapReport, accept: boolean): AsyncGenerator<T> {
+  yield* entries
+  if (accept || report.errors === 0) return
+  const errors = report.issues.filter((i) => i.severity === 'error')
+  const list = errors.slice(0, LISTED_READER_ERRORS).map((i) => `  ${i.message}`)
+  if (errors.length > LISTED_READER_ERRORS) list.push(`  ... and ${errors.length - LISTED_READER_ERRORS} more (pixcap validate lists them all)`)
+  throw new PixcapError(
+    'schema', report.file, [],
+    `${errors.length} error${errors.length > 1 ? 's' : ''} in the input; nothing was written:\n${list.join('\n')}\n` +
+      'Fix the input, or pass --reject-invalid to convert anyway with the affected regions counted as rejects',
+  )
 }
 
 const DEFAULT_SEED = 0
@@ -82,7 +115,7 @@ function checkOptions(o: ConvertOptions, format: TargetFormat): void {
     if (!Number.isInteger(index) || index < 0 || index >= count) throw new UsageError(`--shard-index must be in 0..${count - 1}, got ${index}`)
     if (format.kind === 'document') throw new UsageError(`--shard-index/--num-shards split row formats only; ${format.name} writes one JSON document per split`)
   }
-  if (o.verifyMasks && !o.panopticDir) throw new UsageError('--verify-masks needs --panoptic-dir')
+  if (o.verifyMasks === true && !o.panopticDir) throw new UsageError('--verify-masks needs --panoptic-dir')
   if (o.embedImages && !o.imagesDir) throw new UsageError('--embed-images needs --images-dir')
   if (o.maxRegions !== undefined && (!Number.isInteger(o.maxRegions) || o.maxRegions < 1)) throw new UsageError(`--max-regions must be a positive integer, got ${o.maxRegions}`)
 }
@@ -100,6 +133,8 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
   const format: TargetFormat | undefined = (FORMATS as Record<string, TargetFormat>)[o.to]
   if (!format) throw new UsageError(`--to must be one of ${Object.keys(FORMATS).join(', ')}, got "${o.to}"`)
   checkOptions(o, format)
+  await checkInputFile(o.annotations, 'the Pix2Cap-COCO annotations JSON')
+  const verify = o.verifyMasks ?? o.panopticDir !== undefined
   const seed = o.seed ?? DEFAULT_SEED
   const policy = o.filterPolicy ?? DEFAULT_FILTER_POLICY
   const loaded = await loadTemplates(o.templates)
@@ -109,12 +144,13 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
   const ctx: FormatContext = { seed, templates: loaded.templates, maxRegions: o.maxRegions ?? GPT4ROI_MAX_REGIONS, split, options: formatOptions }
   const formats: OutputFormat[] = format.kind === 'rows' ? [...new Set<OutputFormat>(o.formats ?? ['parquet'])] : []
   const inputs = [await inputEntry('annotations', o.annotations)]
+  const { removed: overwritten } = await prepareOutDir(o.outDir, { overwrite: o.overwrite === true })
 
   const rejects = await openRejectsWriter(join(o.outDir, 'rejects.jsonl'))
   const onReject = (r: RejectRecord) => rejects.write(r)
-  const filtered = filterImages(selectShard(reader.entries(), o.shard), policy, { onReject })
+  const filtered = filterImages(selectShard(stopOnReaderErrors(reader.entries(), reader.report, o.rejectInvalid === true), o.shard), policy, { onReject })
   const maskCounts: MaskRejectCounts = { regions: 0, images: 0 }
-  const checked = o.verifyMasks ? withMaskChecks(filtered, o.panopticDir!, onReject, maskCounts) : filtered
+  const checked = verify ? withMaskChecks(filtered, o.panopticDir!, onReject, maskCounts) : filtered
   let imagesDone = 0
   let regionsInSamples = 0
   let samples = 0
@@ -195,7 +231,7 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
       maxRegions: ctx.maxRegions,
       formats,
       embedImages: o.embedImages === true,
-      verifyMasks: o.verifyMasks === true,
+      verifyMasks: verify,
       panopticDir: o.panopticDir ?? null,
       imagesDir: o.imagesDir ?? null,
       limits: o.limits ?? {},
@@ -214,7 +250,14 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
     }
     throw err
   }
-  return { outDir: o.outDir, manifestPath, manifest, reader: { errors: reader.report.errors, warnings: reader.report.warnings } }
+  return {
+    outDir: o.outDir,
+    manifestPath,
+    manifest,
+    reader: { errors: reader.report.errors, warnings: reader.report.warnings, rejectInvalid: o.rejectInvalid === true },
+    splitSource: reader.splitSource,
+    overwritten,
+  }
 }
 
 /** Runs a conversion to the end; `onEvent` sees progress. */

@@ -32,6 +32,8 @@ export async function runDemo(o: DemoOptions, onEvent?: (e: ConvertEvent) => voi
       seed: 0,
       formats: ['parquet', 'arrow', 'jsonl'],
       verifyMasks: true,
+      // The demo's folder is its own: a second `npm run demo` replaces the first one's corpus.
+      overwrite: true,
     },
     onEvent,
   )

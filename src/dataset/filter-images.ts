@@ -4,6 +4,7 @@
 import { PixcapError } from '../errors.js'
 import type { ImageRecord, RegionRecord, RejectReason, RejectRecord } from '../records/index.js'
 import type { SourceImage } from '../sources/pix2cap/map-annotation.js'
+import { MARK_LEFTOVER } from './caption-checks.js'
 import { charLength, XDECODER_MIN_DESCRIPTION_LEN, type FilterPolicy } from './filter-policy.js'
 
 /** Counts of one filter run; `rejected` is by reason. */
@@ -42,6 +43,7 @@ function hasAtLeastChars(s: string, n: number): boolean {
 export function checkRegion(
   region: RegionRecord,
   policy: FilterPolicy,
+  image?: { width: number; height: number },
 ): { keep: RegionRecord } | { reason: RejectReason; detail: string } {
   if (policy.dropCrowd && region.isCrowd) {
     return { reason: 'crowd', detail: `iscrowd segment (${region.category}); crowd segments are dropped by default (--keep-crowd keeps them)` }
@@ -50,6 +52,15 @@ export function checkRegion(
   if (region.area <= 0 || w < policy.minBoxSide || h < policy.minBoxSide) {
     const why = region.area <= 0 ? `area ${region.area} <= 0` : `a side below --min-box-side ${policy.minBoxSide}`
     return { reason: 'tiny_box', detail: `bbox ${JSON.stringify(region.bbox)} (w ${w}, h ${h}) has ${why}` }
+  }
+  // A box past the image cannot be normalised to [0, 1] (every format's boxes are); one such box is this region's
+  // reject, not the end of the conversion.
+  if (image) {
+    const [x, y] = region.bbox
+    if (x < 0 || y < 0 || x + w > image.width || y + h > image.height) {
+      const where = x < 0 || y < 0 ? `starts at (${x}, ${y}), outside the image` : x + w > image.width ? `ends at x=${x + w} > image width ${image.width}` : `ends at y=${y + h} > image height ${image.height}`
+      return { reason: 'box_outside_image', detail: `bbox ${JSON.stringify(region.bbox)} ${where}` }
+    }
   }
   const minChars = Math.max(1, policy.minCaptionChars)
   const kept = region.captions.filter((c) => hasAtLeastChars(c.trim(), minChars))
@@ -63,7 +74,15 @@ export function checkRegion(
       detail: `every caption is shorter than --min-caption-chars ${policy.minCaptionChars}: ${nonEmpty.map((c) => `${JSON.stringify(c)} (${charLength(c.trim())})`).join(', ')}`,
     }
   }
-  return { keep: kept.length === region.captions.length ? region : { ...region, captions: kept } }
+  const notLong = kept.filter((c) => c.length <= policy.maxCaptionChars || charLength(c.trim()) <= policy.maxCaptionChars)
+  if (notLong.length === 0) {
+    return { reason: 'long_caption', detail: `every caption is longer than --max-caption-chars ${policy.maxCaptionChars}: ${kept.map((c) => `${JSON.stringify(c.slice(0, 40))}... (${charLength(c.trim())})`).join(', ')}` }
+  }
+  const clean = policy.dropMarkLeftovers ? notLong.filter((c) => !MARK_LEFTOVER.test(c)) : notLong
+  if (clean.length === 0) {
+    return { reason: 'mark_leftover', detail: `every caption names a set-of-mark label (--drop-mark-leftovers): ${notLong.map((c) => `"${MARK_LEFTOVER.exec(c)?.[0]}"`).join(', ')}` }
+  }
+  return { keep: clean.length === region.captions.length ? region : { ...region, captions: clean } }
 }
 
 /**
@@ -132,7 +151,7 @@ export function filterImages(
       }
       const kept: RegionRecord[] = []
       for (const r of record.regions) {
-        const verdict = checkRegion(r, policy)
+        const verdict = checkRegion(r, policy, record)
         if ('keep' in verdict) kept.push(verdict.keep)
         else await rejectRegion(record.source, imageId, r, verdict.reason, verdict.detail)
       }

@@ -2,6 +2,8 @@
 // filter policy to show what it would keep and reject.
 import type { ProgressSink } from '../cli/progress.js'
 import { readPix2Cap, type SourceImage } from '../sources/pix2cap/read-pix2cap.js'
+import type { ImageRecord } from '../records/index.js'
+import { captionFindings, type CaptionFindingKind } from './caption-checks.js'
 import { filterImages, type FilterCounts } from './filter-images.js'
 import { DEFAULT_FILTER_POLICY, type FilterPolicy } from './filter-policy.js'
 import { addImage, createStats, summarizeStats, type StatsAccumulator, type StatsSummary } from './stats.js'
@@ -23,11 +25,33 @@ export interface StatsPix2CapResult {
   stats: StatsSummary
   reader: { errors: number; warnings: number; segments: number; droppedSegments: number }
   filter: { policy: FilterPolicy; counts: FilterCounts }
+  /** Captions a person would flag (dataset/caption-checks.ts), by kind, with the first few as examples. */
+  captionWarnings: CaptionWarnings
 }
 
-async function* counted(entries: AsyncIterable<SourceImage>, acc: StatsAccumulator): AsyncGenerator<SourceImage> {
+/** Caption findings of a stats pass. */
+export interface CaptionWarnings {
+  counts: Partial<Record<CaptionFindingKind, number>>
+  examples: { imageId: number | string; segmentId: number; kind: CaptionFindingKind; detail: string }[]
+}
+
+const CAPTION_EXAMPLES = 10
+
+function noteCaptions(record: ImageRecord, w: CaptionWarnings): void {
+  for (const r of record.regions) {
+    for (const c of r.captions) {
+      for (const f of captionFindings(c)) {
+        w.counts[f.kind] = (w.counts[f.kind] ?? 0) + 1
+        if (w.examples.length < CAPTION_EXAMPLES) w.examples.push({ imageId: record.imageId, segmentId: r.segmentId, kind: f.kind, detail: f.detail })
+      }
+    }
+  }
+}
+
+async function* counted(entries: AsyncIterable<SourceImage>, acc: StatsAccumulator, w: CaptionWarnings): AsyncGenerator<SourceImage> {
   for await (const entry of entries) {
     if (entry.record) addImage(acc, entry.record)
+    if (entry.record) noteCaptions(entry.record, w)
     yield entry
   }
 }
@@ -38,7 +62,8 @@ export async function statsPix2Cap(options: StatsPix2CapOptions): Promise<StatsP
   const acc = createStats()
   const policy = options.policy ?? DEFAULT_FILTER_POLICY
   // Rejects are only counted here: a sink that drops them keeps memory flat.
-  const filtered = filterImages(counted(reader.entries(), acc), policy, { onReject: () => {} })
+  const captionWarnings: CaptionWarnings = { counts: {}, examples: [] }
+  const filtered = filterImages(counted(reader.entries(), acc, captionWarnings), policy, { onReject: () => {} })
   for await (const _ of filtered) void _
   const r = reader.report
   return {
@@ -47,5 +72,6 @@ export async function statsPix2Cap(options: StatsPix2CapOptions): Promise<StatsP
     stats: summarizeStats(acc),
     reader: { errors: r.errors, warnings: r.warnings, segments: r.counts.segments, droppedSegments: r.counts.droppedSegments },
     filter: { policy, counts: filtered.counts },
+    captionWarnings,
   }
 }

@@ -9,6 +9,7 @@ import { PixcapError, toJsonPath } from '../errors.js'
 import { resolveInside } from '../io/safe-path.js'
 import { verifyMasks, type MaskIssue } from '../io/verify-masks.js'
 import type { ImageRecord } from '../records/index.js'
+import { captionFindings } from './caption-checks.js'
 import { readPix2Cap } from '../sources/pix2cap/read-pix2cap.js'
 import type { Pix2CapIssue } from '../sources/pix2cap/report.js'
 
@@ -27,7 +28,7 @@ export interface ValidatePix2CapOptions {
 }
 
 /** Which check found an issue. */
-export type ValidationStage = 'json' | 'join' | 'mask' | 'image'
+export type ValidationStage = 'json' | 'join' | 'mask' | 'image' | 'caption'
 
 /** One problem, with the file and JSON path that locate it. */
 export interface ValidationIssue {
@@ -124,11 +125,25 @@ export async function validatePix2Cap(options: ValidatePix2CapOptions): Promise<
       const ids = entry.dropped.flatMap((d) => (d.segmentId !== undefined ? [d.segmentId] : []))
       if (ids.length > 0) droppedIds.set(String(entry.imageId), new Set(ids))
       if (!entry.record) continue
+      addCaptionWarnings(entry.record)
       if (options.imagesDir !== undefined) {
         imageChecks.push(checkPhoto(entry.record, entry.imageEntryPath ?? entry.record.origin?.path ?? []))
         if (imageChecks.length >= IMAGE_CHECKS_IN_FLIGHT) await imageChecks.shift()
       }
       yield entry.record
+    }
+  }
+
+  // Captions a person would flag are warnings (dataset/caption-checks.ts); convert's filter policy can drop them.
+  const addCaptionWarnings = (record: ImageRecord): void => {
+    for (const r of record.regions) {
+      r.captions.forEach((caption, i) => {
+        for (const f of captionFindings(caption)) {
+          const base = r.origin?.path ?? []
+          const path = [...base, 'description', ...(r.captions.length > 1 ? [i] : [])]
+          add({ stage: 'caption', kind: `caption_${f.kind}`, severity: 'warning', file, path, imageId: record.imageId, segmentId: r.segmentId, detail: `image ${record.imageId}, segment ${r.segmentId}: ${f.detail}` })
+        }
+      })
     }
   }
 

@@ -6,6 +6,7 @@
 // inside a multi-byte sequence.
 import { createReadStream } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
+import { decodeUtf8, firstInvalidUtf8 } from './utf8.js'
 import { PixcapError, type JsonPath } from '../errors.js'
 
 /** What to do with a top-level member: stream its array elements, parse it whole, or skip it without parsing. */
@@ -102,7 +103,7 @@ export async function* streamJsonObject(file: string, options: JsonStreamOptions
 
   const finishValue = (): void => {
     if (target === 'key') {
-      const text = Buffer.concat(parts).toString('utf8')
+      const text = decodeUtf8(Buffer.concat(parts), label, [], valueStart)
       parts = []
       try {
         const parsed: unknown = JSON.parse(text)
@@ -116,7 +117,7 @@ export async function* streamJsonObject(file: string, options: JsonStreamOptions
       return
     }
     if (capture) {
-      const text = Buffer.concat(parts).toString('utf8')
+      const text = decodeUtf8(Buffer.concat(parts), label, pathNow(), valueStart)
       parts = []
       let value: unknown
       try {
@@ -301,7 +302,8 @@ export async function* streamJsonObject(file: string, options: JsonStreamOptions
   } catch (err) {
     if (err instanceof PixcapError) throw err
     const e = err as NodeJS.ErrnoException
-    throw new PixcapError(e.code === 'ENOENT' ? 'not_found' : 'io', label, [], e.message, { cause: err })
+    const detail = e.code === 'EISDIR' ? 'is a directory, expected a JSON file' : e.message
+    throw new PixcapError(e.code === 'ENOENT' ? 'not_found' : 'io', label, [], detail, { cause: err })
   } finally {
     stream.destroy()
   }
@@ -342,7 +344,10 @@ export async function parseJsonObjectFile(file: string, maxBytes = WHOLE_FILE_MA
   try {
     bytes = (await stat(file)).size
     if (bytes > maxBytes) return undefined
-    text = await readFile(file, 'utf8')
+    const raw = await readFile(file)
+    // Invalid UTF-8 is left to the scanner too: it names the JSON path and byte offset (io/utf8.ts).
+    if (firstInvalidUtf8(raw) >= 0) return undefined
+    text = raw.toString('utf8')
   } catch {
     return undefined
   }

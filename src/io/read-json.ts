@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises'
 import type { z } from 'zod'
 import { PixcapError, type JsonPath } from '../errors.js'
 import { parseWithProblems } from '../util/zod-issues.js'
+import { decodeUtf8 } from './utf8.js'
 
 /**
  * Validates an already parsed JSON value; the first issue becomes a PixcapError('schema') under `basePath`, with a
@@ -20,13 +21,16 @@ export function validateJson<S extends z.ZodType>(schema: S, value: unknown, fil
 }
 
 async function readText(file: string): Promise<string> {
+  let bytes: Buffer
   try {
-    return await readFile(file, 'utf8')
+    bytes = await readFile(file)
   } catch (err) {
     const e = err as NodeJS.ErrnoException
     if (e.code === 'ENOENT') throw new PixcapError('not_found', file, [], 'file not found', { cause: err })
+    if (e.code === 'EISDIR') throw new PixcapError('io', file, [], 'is a directory, expected a file', { cause: err })
     throw new PixcapError('io', file, [], `cannot read: ${e.message}`, { cause: err })
   }
+  return decodeUtf8(bytes, file)
 }
 
 function parseText(text: string, file: string, path: JsonPath): unknown {

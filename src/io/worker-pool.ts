@@ -97,7 +97,6 @@ export function createWorkerPool<I, O>(entry: URL, size: number, opts: WorkerPoo
   const slots: Slot[] = Array.from({ length: size }, () => {
     const slot: Slot = { worker: spawn(entry, opts.workerData), pending: new Map() }
     const { worker } = slot
-    worker.unref()
     worker.on('message', (reply: WorkerReply<unknown>) => {
       const task = slot.pending.get(reply.id)
       if (task === undefined) return
@@ -109,6 +108,9 @@ export function createWorkerPool<I, O>(entry: URL, size: number, opts: WorkerPoo
     })
     worker.on('error', (err) => fail(slot, err))
     worker.on('exit', (code) => fail(slot, closed ?? new Error(`worker exited with code ${code}`)))
+    // After the listeners: adding a 'message' listener refs the worker's port again (Node's setupPortReferencing in
+    // lib/internal/worker.js), so an unref before it would leave an idle worker holding the process open.
+    worker.unref()
     return slot
   })
 

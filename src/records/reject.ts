@@ -8,7 +8,10 @@ export const RejectReason = z.enum([
   'crowd', // iscrowd segment (policy: dropCrowd)
   'empty_caption', // no caption, or only empty strings
   'short_caption', // every caption shorter than minCaptionChars
+  'long_caption', // every caption longer than maxCaptionChars
+  'mark_leftover', // every caption names a set-of-mark label ("next to object 12"); policy dropMarkLeftovers
   'tiny_box', // box side below minBoxSide pixels
+  'box_outside_image', // bbox reaches past the image's width/height (or starts below 0)
   'small_box_224', // GPT4RoI filter: w or h <= 2 px after the 224x224 stretch (gpt4roi.md §3)
   'image_rule', // dropped with its whole image (official loader's whole-image rule)
   'missing_in_png', // segment listed in JSON, absent from the panoptic PNG

@@ -1,16 +1,37 @@
 import { resolve } from 'node:path'
 import { convertDataset, type ConvertOptions, type ConvertResult } from '../../convert/convert-dataset.js'
-import { FILTER_POLICY_FLAGS, FILTER_POLICY_USAGE, filterPolicyFromFlags } from '../../dataset/filter-policy.js'
+import { FILTER_POLICY_FLAGS, FILTER_POLICY_OPTIONS, FILTER_POLICY_USAGE, filterPolicyFromFlags } from '../../dataset/filter-policy.js'
 import { UsageError } from '../../errors.js'
 import { FORMATS, type FormatName } from '../../formats/registry.js'
 import { OUTPUT_FORMATS, type OutputFormat } from '../../io/corpus-sink.js'
-import { intFlag, parseCommandArgs, printJson, type CliIo, type Command } from '../command.js'
+import { intFlag, parseCommandArgs, printJson, type CliIo, type Command, type OptionHelp } from '../command.js'
 import { createProgressBar } from '../progress.js'
 
 const usage =
-  `pixcap convert <annotations.json> --to ${Object.keys(FORMATS).join('|')} --out DIR [--panoptic-dir D [--verify-masks]] [--images-dir D] ` +
+  `pixcap convert <annotations.json> --to ${Object.keys(FORMATS).join('|')} --out DIR [--panoptic-dir D [--no-verify-masks]] [--images-dir D] ` +
   `[--seed N (0)] [--max-regions N (15)] [--templates FILE] [--format parquet,arrow,jsonl (parquet)] [--split S] ` +
-  `[--shard-index i --num-shards n] [--embed-images] ${FILTER_POLICY_USAGE} [--json]`
+  `[--shard-index i --num-shards n] [--embed-images] [--overwrite] [--reject-invalid] ${FILTER_POLICY_USAGE} [--json]`
+
+/** Every flag of `convert`, as `--help` lists it. */
+export const CONVERT_OPTIONS: OptionHelp[] = [
+  { flag: '--to FORMAT', description: `target format: ${Object.keys(FORMATS).join(', ')} (required)` },
+  { flag: '--out DIR', description: 'output folder for the corpus (required)' },
+  { flag: '--panoptic-dir D', description: 'panoptic PNG folder; each image\'s masks are checked against the JSON' },
+  { flag: '--no-verify-masks', description: 'with --panoptic-dir, skip the pixel checks (missing PNGs then go unnoticed)' },
+  { flag: '--images-dir D', description: 'photo folder (needed by --embed-images)' },
+  { flag: '--seed N', description: 'seed for template choice and region order', default: '0' },
+  { flag: '--max-regions N', description: 'regions per sample', default: '15' },
+  { flag: '--templates FILE', description: 'instruction template file', default: 'templates/pixcap-default.json' },
+  { flag: '--format LIST', description: 'comma-separated: parquet, arrow, jsonl', default: 'parquet' },
+  { flag: '--split S', description: 'split name in file names and the manifest', default: 'from the file name (*_train, *_val), else train' },
+  { flag: '--shard-index i', description: 'this job\'s index in a cluster array job (with --num-shards)' },
+  { flag: '--num-shards n', description: 'number of jobs in the array job (then pixcap merge-manifests)' },
+  { flag: '--embed-images', description: 'store each photo\'s bytes in the rows (needs --images-dir)' },
+  { flag: '--overwrite', description: 'replace a corpus already in --out, removing exactly the files its manifest lists' },
+  { flag: '--reject-invalid', description: 'turn input errors (invalid entries, duplicate ids) into counted rejects instead of stopping' },
+  ...FILTER_POLICY_OPTIONS,
+  { flag: '--json', description: 'print the result (or the error) as JSON on stdout' },
+]
 
 /** Parses `convert` argv into library options (paths resolved against `cwd`). */
 export function parseConvertArgs(rawArgs: string[], cwd: string): ConvertOptions & { json: boolean } {
@@ -30,6 +51,9 @@ export function parseConvertArgs(rawArgs: string[], cwd: string): ConvertOptions
       'num-shards': { type: 'string' },
       'embed-images': { type: 'boolean' },
       'verify-masks': { type: 'boolean' },
+      'no-verify-masks': { type: 'boolean' },
+      overwrite: { type: 'boolean' },
+      'reject-invalid': { type: 'boolean' },
       json: { type: 'boolean' },
       ...FILTER_POLICY_FLAGS,
     },
@@ -45,6 +69,8 @@ export function parseConvertArgs(rawArgs: string[], cwd: string): ConvertOptions
   if ((values['shard-index'] === undefined) !== (values['num-shards'] === undefined)) {
     throw new UsageError('--shard-index and --num-shards go together', usage)
   }
+  if (values['verify-masks'] && values['no-verify-masks']) throw new UsageError('--verify-masks and --no-verify-masks contradict each other', usage)
+  if (values['no-verify-masks'] && values['panoptic-dir'] === undefined) throw new UsageError('--no-verify-masks goes with --panoptic-dir', usage)
   const seed = intFlag('seed', values.seed, 0, usage)
   if (seed < 0 || seed > 0xffffffff) throw new UsageError(`--seed must be in 0..4294967295, got ${seed}`, usage)
   const abs = (p: string | undefined) => (p === undefined ? undefined : resolve(cwd, p))
@@ -63,7 +89,9 @@ export function parseConvertArgs(rawArgs: string[], cwd: string): ConvertOptions
       ? { shard: { index: intFlag('shard-index', values['shard-index'], 0, usage), count: intFlag('num-shards', values['num-shards'], 1, usage) } }
       : {}),
     embedImages: values['embed-images'] === true,
-    verifyMasks: values['verify-masks'] === true,
+    ...(values['no-verify-masks'] ? { verifyMasks: false } : values['verify-masks'] ? { verifyMasks: true } : {}),
+    overwrite: values.overwrite === true,
+    rejectInvalid: values['reject-invalid'] === true,
     filterPolicy: filterPolicyFromFlags(values),
     json: values.json === true,
   }
@@ -76,8 +104,10 @@ export function renderConvertSummary(r: ConvertResult): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')
+  const splitFrom = { option: '--split', 'file name': 'from the file name', default: 'default; --split names another' }[r.splitSource]
   const lines = [
-    `${r.manifest.format.name} corpus in ${r.outDir} (split ${r.manifest.split}, seed ${r.manifest.seed}${r.manifest.shard ? `, shard ${r.manifest.shard.index} of ${r.manifest.shard.count}` : ''})`,
+    ...(r.overwritten.length > 0 ? [`replaced the previous corpus: ${r.overwritten.length - 1} files its manifest listed, and the manifest`] : []),
+    `${r.manifest.format.name} corpus in ${r.outDir} (split ${r.manifest.split} (${splitFrom}), seed ${r.manifest.seed}${r.manifest.shard ? `, shard ${r.manifest.shard.index} of ${r.manifest.shard.count}` : ''})`,
     `images    ${c.images.in} in, ${c.images.kept} kept, ${c.images.dropped} with no region left`,
     `regions   ${c.regions.in} in, ${c.regions.kept} kept, ${c.regions.inSamples} in samples, ${c.regions.rejected} rejected${reasons ? ` (${reasons})` : ''}`,
     `samples   ${c.samples}`,
@@ -85,7 +115,9 @@ export function renderConvertSummary(r: ConvertResult): string {
     ...r.manifest.files.map((f) => `  ${f.file.padEnd(40)} ${String(f.rows).padStart(8)} rows ${String(f.bytes).padStart(11)} bytes`),
     `  manifest.json`,
   ]
-  if (r.reader.errors > 0 || r.reader.warnings > 0) lines.push(`reader: ${r.reader.errors} errors, ${r.reader.warnings} warnings (run pixcap validate for details)`)
+  if (r.reader.errors > 0) lines.push(`reader: ${r.reader.errors} input errors turned into rejects (--reject-invalid); see rejects.jsonl, or run pixcap validate`)
+  if (r.reader.warnings > 0) lines.push(`reader: ${r.reader.warnings} warnings (run pixcap validate for details)`)
+  if (!r.manifest.options.verifyMasks) lines.push('masks: not checked against the panoptic PNGs (give --panoptic-dir to check them)')
   return `${lines.join('\n')}\n`
 }
 
@@ -106,10 +138,11 @@ export const convertCommand: Command = {
   name: 'convert',
   summary: 'convert Pix2Cap-COCO into a training corpus (gpt4roi, densecoco, vgdata, llava, sharegpt, qwen-vl)',
   usage,
+  options: CONVERT_OPTIONS,
   async run(rawArgs, io) {
     const { json, ...options } = parseConvertArgs(rawArgs, io.cwd)
     const result = await runConvertAndReport(options, json, io)
-    if (json) printJson(io, { ok: true, outDir: result.outDir, manifest: result.manifest, reader: result.reader })
+    if (json) printJson(io, { ok: true, outDir: result.outDir, split: result.manifest.split, splitSource: result.splitSource, overwritten: result.overwritten, manifest: result.manifest, reader: result.reader })
     else io.stdout.write(renderConvertSummary(result))
     return 0
   },

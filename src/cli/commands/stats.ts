@@ -1,4 +1,4 @@
-import { FILTER_POLICY_FLAGS, FILTER_POLICY_USAGE, filterPolicyFromFlags } from '../../dataset/filter-policy.js'
+import { FILTER_POLICY_FLAGS, FILTER_POLICY_OPTIONS, FILTER_POLICY_USAGE, filterPolicyFromFlags } from '../../dataset/filter-policy.js'
 import { statsPix2Cap, type StatsPix2CapResult } from '../../dataset/pix2cap-stats.js'
 import type { Distribution } from '../../dataset/stats.js'
 import { UsageError } from '../../errors.js'
@@ -28,6 +28,9 @@ export function renderStats(result: StatsPix2CapResult, top: number): string {
   if (result.reader.droppedSegments > 0 || result.reader.errors > 0) {
     rows.push(['unreadable segments', `${fmt(result.reader.droppedSegments)} not counted above (${fmt(result.reader.errors)} errors; run pixcap validate)`])
   }
+  const cw = result.captionWarnings
+  const cwText = Object.entries(cw.counts).map(([k, n]) => `${k} ${fmt(n)}`).join(', ')
+  if (cwText) rows.push(['caption warnings', `${cwText} (pixcap validate lists each; convert --drop-mark-leftovers / --max-caption-chars filter them)`])
   const f = result.filter
   const reasons = Object.entries(f.counts.rejected).map(([k, n]) => `${k} ${fmt(n)}`).join(', ')
   const p = f.policy
@@ -35,7 +38,8 @@ export function renderStats(result: StatsPix2CapResult, top: number): string {
     'filter policy',
     `keeps ${fmt(f.counts.regionsKept)} of ${fmt(f.counts.regionsIn)} regions in ${fmt(f.counts.imagesKept)} images; rejects ${fmt(f.counts.rejectedTotal)}${reasons ? ` (${reasons})` : ''}`,
   ])
-  rows.push(['', `dropCrowd ${p.dropCrowd}, minCaptionChars ${p.minCaptionChars}, minBoxSide ${p.minBoxSide}, imageRule ${p.imageRule}`])
+  rows.push(['', `dropCrowd ${p.dropCrowd}, minCaptionChars ${p.minCaptionChars}, minBoxSide ${p.minBoxSide}, imageRule ${p.imageRule}, maxCaptionChars ${p.maxCaptionChars}, dropMarkLeftovers ${p.dropMarkLeftovers}`])
+  for (const e of cw.examples) rows.push(['', `warning: image ${e.imageId}, segment ${e.segmentId}: ${e.detail}`])
   const w = Math.max(...rows.map(([k]) => k.length))
   const lines = rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`)
   const cats = s.byCategory.slice(0, top)
@@ -53,6 +57,13 @@ export const statsCommand: Command = {
   name: 'stats',
   summary: 'statistics of a Pix2Cap-COCO annotation file',
   usage,
+  options: [
+    { flag: '--categories F', description: 'categories JSON replacing the file\'s own' },
+    { flag: '--split S', description: 'split name shown in the report', default: 'from the file name, else train' },
+    { flag: '--top N', description: 'categories listed', default: '20' },
+    ...FILTER_POLICY_OPTIONS,
+    { flag: '--json', description: 'print the result as JSON' },
+  ],
   async run(rawArgs, io) {
     const { values, positionals } = parseCommandArgs({ name: 'stats', usage }, rawArgs, {
       allowPositionals: true,

@@ -31,7 +31,7 @@ export interface ReadPix2CapOptions {
   annotations: string
   /** Separate categories JSON (a list, or an object with `categories`); replaces the file's own categories. */
   categories?: string
-  /** Split name; default from the file name (`*_val*` -> val, `*_train*` -> train, else unknown). */
+  /** Split name; default from the file name (`*_val*` -> val, `*_train*` -> train), else `train`. */
   split?: string
   /** Read chunk size in bytes when streaming (tests use tiny chunks). */
   chunkSize?: number
@@ -46,6 +46,8 @@ export interface ReadPix2CapOptions {
 /** A reader: iterate `entries()` or `records()` once; `report` is complete after iteration. */
 export interface Pix2CapReader {
   split: string
+  /** Where the split name came from, so commands can print the choice. */
+  splitSource: SplitSource
   report: Pix2CapReport
   /** Every annotation with its dropped segments (what the filter consumes). */
   entries(): AsyncGenerator<SourceImage>
@@ -53,21 +55,35 @@ export interface Pix2CapReader {
   records(): AsyncGenerator<ImageRecord>
 }
 
-/** The split a file name suggests: `*_val*` -> val, `*_train*` -> train, else `unknown`. */
-export function splitFromFileName(file: string): string {
+/** The split a file name suggests: `*_val*` -> val, `*_train*` -> train, else undefined. */
+export function splitFromFileName(file: string): string | undefined {
   const name = basename(file).toLowerCase()
   if (/(^|[_.-])val/.test(name)) return 'val'
   if (/(^|[_.-])train/.test(name)) return 'train'
-  return 'unknown'
+  return undefined
+}
+
+/** The split of a file with no `--split` and no split in its name: a corpus of one split is a training set. */
+export const DEFAULT_SPLIT = 'train'
+
+/** How a reader chose its split name. */
+export type SplitSource = 'option' | 'file name' | 'default'
+
+/** The split name: `--split`, else the file name, else {@link DEFAULT_SPLIT}; with where it came from. */
+export function chooseSplit(file: string, split?: string): { split: string; splitSource: SplitSource } {
+  if (split !== undefined) return { split, splitSource: 'option' }
+  const named = splitFromFileName(file)
+  return named !== undefined ? { split: named, splitSource: 'file name' } : { split: DEFAULT_SPLIT, splitSource: 'default' }
 }
 
 /** Opens a Pix2Cap-COCO JSON for streaming; nothing is read until `entries()`/`records()` is iterated. */
 export function readPix2Cap(options: ReadPix2CapOptions): Pix2CapReader {
-  const split = options.split ?? splitFromFileName(options.annotations)
+  const { split, splitSource } = chooseSplit(options.annotations, options.split)
   const report = emptyReport(options.annotations, split)
   const entries = () => readEntries(options, report)
   return {
     split,
+    splitSource,
     report,
     entries,
     async *records() {

@@ -23,11 +23,11 @@ function content(records: ImageRecord[]) {
     .sort((a, b) => Number(a.imageId) - Number(b.imageId))
 }
 
-it('splitFromFileName: val, train, unknown', () => {
+it('splitFromFileName: val, train, else undefined', () => {
   expect(splitFromFileName('/d/pix2cap_coco_val.json')).toBe('val')
   expect(splitFromFileName('pix2cap_coco_train.json')).toBe('train')
   expect(splitFromFileName('pix2cap_synth_train.json')).toBe('train')
-  expect(splitFromFileName('panoptic_examples.json')).toBe('unknown')
+  expect(splitFromFileName('panoptic_examples.json')).toBeUndefined()
 })
 
 describe.skipIf(!HAS_SHARED).each([
