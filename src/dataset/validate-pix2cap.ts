@@ -135,13 +135,15 @@ export async function validatePix2Cap(options: ValidatePix2CapOptions): Promise<
   }
 
   // Captions a person would flag are warnings (dataset/caption-checks.ts); convert's filter policy can drop them.
+  // Listed after every error, so the first issue shown is the most serious one.
+  const captionIssues: ValidationIssue[] = []
   const addCaptionWarnings = (record: ImageRecord): void => {
     for (const r of record.regions) {
       r.captions.forEach((caption, i) => {
         for (const f of captionFindings(caption)) {
           const base = r.origin?.path ?? []
           const path = [...base, 'description', ...(r.captions.length > 1 ? [i] : [])]
-          add({ stage: 'caption', kind: `caption_${f.kind}`, severity: 'warning', file, path, imageId: record.imageId, segmentId: r.segmentId, detail: `image ${record.imageId}, segment ${r.segmentId}: ${f.detail}` })
+          captionIssues.push(toIssue({ stage: 'caption', kind: `caption_${f.kind}`, severity: 'warning', file, path, imageId: record.imageId, segmentId: r.segmentId, detail: `image ${record.imageId}, segment ${r.segmentId}: ${f.detail}` }))
         }
       })
     }
@@ -187,6 +189,7 @@ export async function validatePix2Cap(options: ValidatePix2CapOptions): Promise<
   }))
   const all = [...readerIssues, ...issues, ...photoIssues.flat()]
   if (fatal) all.push({ stage: 'json', kind: fatal.code, severity: 'error', file: fatal.file, path: [...fatal.path], message: fatal.message })
+  all.push(...captionIssues)
   const issuesByKind: Record<string, number> = {}
   for (const i of all) issuesByKind[i.kind] = (issuesByKind[i.kind] ?? 0) + 1
   const errors = all.filter((i) => i.severity === 'error').length

@@ -37,7 +37,8 @@ describe.skipIf(!HAS_SHARED)('pixcap stats / validate on the shared sample', () 
     expect(io.out()).toMatch(/^filter policy +keeps 45 of 50 regions in 2 images; rejects 5 \(empty_caption 1, crowd 3, short_caption 1\)$/m)
     const ruled = captureIo()
     expect(await main(['stats', PIX2CAP_SAMPLE_JSON, '--image-rule', 'xdecoder-all', '--keep-crowd'], ruled)).toBe(0)
-    expect(ruled.out()).toMatch(/keeps 0 of 50 regions in 0 images; rejects 50 \(image_rule 50\)\n +dropCrowd false, minCaptionChars 3, minBoxSide 1, imageRule xdecoder-all\n/)
+    expect(ruled.out()).toMatch(/keeps 0 of 50 regions in 0 images; rejects 50 \(image_rule 50\)\n +dropCrowd false, minCaptionChars 3, minBoxSide 1, imageRule xdecoder-all, maxCaptionChars 2000, dropMarkLeftovers false\n/)
+    expect(io.out()).toMatch(/^caption warnings +empty 1, mark_leftover 1, short 1 /m)
     const usage = captureIo()
     expect(await main(['stats', PIX2CAP_SAMPLE_JSON, '--min-box-side', 'x'], usage)).toBe(2)
     expect(usage.err()).toContain('--min-box-side expects a non-negative number, got "x"')
@@ -54,7 +55,8 @@ describe.skipIf(!HAS_SHARED)('pixcap stats / validate on the shared sample', () 
   it('validate exits 0 on the sample and 1 with every problem printed with file + JSON path', async () => {
     const ok = captureIo()
     expect(await main(['validate', PIX2CAP_SAMPLE_JSON, '--panoptic-dir', PANOPTIC_SAMPLE_DIR, '--images-dir', IMAGES_SAMPLE_DIR], ok)).toBe(0)
-    expect(ok.out()).toContain('2 masks checked, 2 photos checked\nok: no errors\n')
+    expect(ok.out()).toContain('2 masks checked, 2 photos checked\nok: no errors, 3 warnings (caption_empty 1, caption_mark_leftover 1, caption_short 1)\n')
+    expect(ok.out()).toContain('annotations[1].segments_info[15].description: image 439180, segment 6094848: caption names a set-of-mark label "object 12"')
 
     const s = await copies.load()
     s.annotations[0]!.segments_info[1]!.area = 1
@@ -66,7 +68,7 @@ describe.skipIf(!HAS_SHARED)('pixcap stats / validate on the shared sample', () 
       `error [invalid_segment] ${file}: annotations[1].segments_info[2].bbox: expected 4 numbers [x, y, w, h], got 3`,
       `error [area_mismatch] ${file}: annotations[0].segments_info[1].area: image 142238, segment 4260062: JSON says 1, mask has 3751 pixels`,
     ])
-    expect(bad.out()).toContain('FAILED: 2 errors, 0 warnings (invalid_segment 1, area_mismatch 1)')
+    expect(bad.out()).toContain('FAILED: 2 errors, 3 warnings (invalid_segment 1, area_mismatch 1, caption_empty 1, caption_mark_leftover 1, caption_short 1)')
     const j = captureIo()
     expect(await main(['validate', file, '--panoptic-dir', PANOPTIC_SAMPLE_DIR, '--json'], j)).toBe(1)
     expect(JSON.parse(j.out())).toMatchObject({ ok: false, errors: 2, issuesByKind: { invalid_segment: 1, area_mismatch: 1 } })

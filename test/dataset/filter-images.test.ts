@@ -19,12 +19,12 @@ const image = (regions: RegionRecord[], over: Partial<ImageRecord> = {}): ImageR
 
 describe('filter policy', () => {
   it('has the documented defaults', () => {
-    expect(DEFAULT_FILTER_POLICY).toEqual({ dropCrowd: true, minCaptionChars: 3, minBoxSide: 1, imageRule: 'off' })
+    expect(DEFAULT_FILTER_POLICY).toEqual({ dropCrowd: true, minCaptionChars: 3, minBoxSide: 1, imageRule: 'off', maxCaptionChars: 2000, dropMarkLeftovers: false })
   })
 
   it('builds from flags and rejects bad values naming the flag', () => {
     expect(filterPolicyFromFlags({ 'keep-crowd': true, 'min-caption-chars': '6', 'min-box-side': '3', 'image-rule': 'xdecoder-train' })).toEqual({
-      dropCrowd: false, minCaptionChars: 6, minBoxSide: 3, imageRule: 'xdecoder-train',
+      dropCrowd: false, minCaptionChars: 6, minBoxSide: 3, imageRule: 'xdecoder-train', maxCaptionChars: 2000, dropMarkLeftovers: false,
     })
     expect(() => filterPolicyFromFlags({ 'image-rule': 'xdecoder' })).toThrow('--image-rule expects one of off, xdecoder-train, xdecoder-all, got "xdecoder"')
     expect(() => filterPolicyFromFlags({ 'min-box-side': '-1' })).toThrow('--min-box-side expects a non-negative number, got "-1"')
