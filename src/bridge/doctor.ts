@@ -25,7 +25,15 @@ export interface DoctorReport {
   notes: string[]
   /** On failure: why, with the stderr tail. */
   message: string
+  /** On failure: what to run to fix it (null when ok). */
+  fix: string | null
 }
+
+/**
+ * The one documented Python setup (README "Training and evaluation runs"): `npm run setup` creates <repo>/.venv with
+ * torch CPU, transformers, pyarrow, datasets (scripts/setup-python.sh), which resolvePython then picks up.
+ */
+export const PYTHON_SETUP_HINT = 'run `npm run setup` in the pixcap folder (creates .venv with torch CPU, transformers, pyarrow, datasets), or point PIXCAP_PYTHON at a Python that has torch'
 
 /** Options for the doctor. */
 export interface DoctorOptions {
@@ -69,19 +77,24 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
     }
     const r = await proc.result
     const extra: Record<string, unknown> = { ...(hello ?? {}), ...reported }
+    const torch = typeof extra.torch === 'string' ? extra.torch : null
+    // Every recipe's backend (the smoke model included) is PyTorch: a bridge without torch cannot run one.
+    const ok = r.ok && hello !== null && torch !== null
+    const why = !r.ok || hello === null ? `the bridge did not start with ${executable}: ${r.message}` : torch === null ? `torch is not installed in ${executable}; no recipe can run` : 'bridge environment ok'
     return {
-      ok: r.ok && hello !== null,
+      ok,
       executable,
       argv,
       bridge: hello?.bridge ?? null,
       python: hello?.python ?? null,
-      torch: typeof extra.torch === 'string' ? extra.torch : null,
+      torch,
       cuda: typeof extra.cuda_available === 'boolean' ? extra.cuda_available : (hello?.cuda ?? null),
       gpus: Array.isArray(extra.gpus) ? extra.gpus : [],
       transformers: typeof extra.transformers === 'string' ? extra.transformers : null,
       gpt4roi: extra.gpt4roi ?? null,
       notes,
-      message: r.ok ? 'bridge environment ok' : r.message,
+      message: why,
+      fix: ok ? null : PYTHON_SETUP_HINT,
     }
   } finally {
     await rm(dir, { recursive: true, force: true })
@@ -104,7 +117,7 @@ export function renderDoctor(d: DoctorReport): string {
     `  transformers: ${d.transformers ?? 'not reported'}`,
     `  GPT4RoI:      ${gpt4roi}`,
     ...d.notes.map((n) => `  ${n}`),
-    ...(d.ok ? [] : ['', d.message]),
+    ...(d.ok ? [] : ['', d.message, `fix: ${d.fix}`]),
     '',
   ].join('\n')
 }

@@ -1,44 +1,41 @@
-// Every CLI verb, one line each. A new command is one file in commands/ plus one line here.
+// Every CLI verb, one line each: name, summary, and the module that implements it. A command's module (and what it
+// imports: sharp, Arrow, parquet-wasm, ...) is loaded only when that command is chosen, so `pixcap --help` and
+// `pixcap --version` start fast. A new command is one file in commands/ plus one line here.
+// test/cli/registry.test.ts checks each line's name and summary against the module's Command.
 import type { Command } from './command.js'
-import { evalPanopticCommand } from './commands/eval-panoptic.js'
-import { doctorCommand } from './commands/doctor.js'
-import { runCommand } from './commands/run.js'
-import { runsCancelCommand, runsCompareCommand, runsListCommand, runsLogsCommand, runsPlotCommand, runsShowCommand } from './commands/runs.js'
-import { evalCaptionsCommand } from './commands/eval-captions.js'
-import { evalVgPrepareCommand, evalVgScoreCommand } from './commands/eval-vg.js'
-import { versionCommand } from './commands/version.js'
-import { vipbenchGradeCommand, vipbenchPrepareCommand, vipbenchScoreCommand } from './commands/vipbench.js'
-import { previewCommand } from './commands/preview.js'
-import { statsCommand } from './commands/stats.js'
-import { convertCommand } from './commands/convert.js'
-import { mergeManifestsCommand } from './commands/merge-manifests.js'
-import { demoCommand } from './commands/demo.js'
-import { validateCommand } from './commands/validate.js'
-import { templatesCheckCommand, templatesImportCommand } from './commands/templates.js'
 
-export const COMMANDS: Command[] = [
-  validateCommand,
-  statsCommand,
-  previewCommand,
-  convertCommand,
-  mergeManifestsCommand,
-  templatesCheckCommand,
-  templatesImportCommand,
-  demoCommand,
-  evalCaptionsCommand,
-  evalVgPrepareCommand,
-  evalVgScoreCommand,
-  evalPanopticCommand,
-  vipbenchPrepareCommand,
-  vipbenchGradeCommand,
-  vipbenchScoreCommand,
-  runCommand,
-  runsListCommand,
-  runsShowCommand,
-  runsLogsCommand,
-  runsCancelCommand,
-  runsCompareCommand,
-  runsPlotCommand,
-  doctorCommand,
-  versionCommand,
+/** A registry line: enough to list and choose the command without loading it. */
+export interface CommandEntry {
+  name: string
+  summary: string
+  load(): Promise<Command>
+}
+
+const entry = (name: string, summary: string, load: () => Promise<Command>): CommandEntry => ({ name, summary, load })
+
+export const COMMANDS: CommandEntry[] = [
+  entry('validate', 'check a Pix2Cap-COCO file against its schema, its panoptic PNGs and (optionally) its photos', async () => (await import('./commands/validate.js')).validateCommand),
+  entry('stats', 'statistics of a Pix2Cap-COCO annotation file', async () => (await import('./commands/stats.js')).statsCommand),
+  entry('preview', 'draw the regions of images (masks, boxes, labels) to PNG files', async () => (await import('./commands/preview.js')).previewCommand),
+  entry('convert', 'convert Pix2Cap-COCO into a training corpus (gpt4roi, densecoco, vgdata, llava, sharegpt, qwen-vl)', async () => (await import('./commands/convert.js')).convertCommand),
+  entry('merge-manifests', 'join the outputs of convert --shard-index/--num-shards jobs into one corpus', async () => (await import('./commands/merge-manifests.js')).mergeManifestsCommand),
+  entry('templates check', 'validate a template file and print its sha256 and counts', async () => (await import('./commands/templates.js')).templatesCheckCommand),
+  entry('templates import-gpt4roi', "write a template file from GPT4RoI's own question lists in a local checkout (read, never executed)", async () => (await import('./commands/templates.js')).templatesImportCommand),
+  entry('demo', 'convert the bundled sample to a gpt4roi corpus (Parquet, Arrow, JSONL) in out/demo', async () => (await import('./commands/demo.js')).demoCommand),
+  entry('eval captions', 'score captions like pycocoevalcap (BLEU, ROUGE-L, CIDEr-D; METEOR/SPICE with their jars)', async () => (await import('./commands/eval-captions.js')).evalCaptionsCommand),
+  entry('eval vg-prepare', 'write VG region-captioning questions (GPT4RoI protocol) and references', async () => (await import('./commands/eval-vg.js')).evalVgPrepareCommand),
+  entry('eval vg-score', 'merge {ckpt}_vg_{rank}.json shards and score them like pycocoevalcap', async () => (await import('./commands/eval-vg.js')).evalVgScoreCommand),
+  entry('eval panoptic', 'panoptic quality (panopticapi rules), optionally Pix2Cap caption scores and dense mAP', async () => (await import('./commands/eval-panoptic.js')).evalPanopticCommand),
+  entry('vipbench prepare', 'ViP-Bench -> GPT4RoI region questions (region{N} <bbox>, normalised boxes)', async () => (await import('./commands/vipbench.js')).vipbenchPrepareCommand),
+  entry('vipbench grade', 'grade answers with an LLM judge (resumable; N runs)', async () => (await import('./commands/vipbench.js')).vipbenchGradeCommand),
+  entry('vipbench score', 'aggregate grades: per-capability mean x100, total, mean and std over runs', async () => (await import('./commands/vipbench.js')).vipbenchScoreCommand),
+  entry('run', 'run a recipe (train/eval through the Python bridge) and record it in the run store', async () => (await import('./commands/run.js')).runCommand),
+  entry('runs list', 'list runs with their status (lost = owner died without a final status)', async () => (await import('./commands/runs.js')).runsListCommand),
+  entry('runs show', 'print a run record (run.json, with the derived status)', async () => (await import('./commands/runs.js')).runsShowCommand),
+  entry('runs logs', "print what a run's trainer printed (--stderr, --raw for the bridge protocol, -f to follow)", async () => (await import('./commands/runs.js')).runsLogsCommand),
+  entry('runs cancel', 'cancel a run (SIGTERM to its pixcap, or scancel for Slurm)', async () => (await import('./commands/runs.js')).runsCancelCommand),
+  entry('runs compare', 'compare runs: config differences and final metrics', async () => (await import('./commands/runs.js')).runsCompareCommand),
+  entry('runs plot', 'plot a metric over steps for runs, as SVG or PNG', async () => (await import('./commands/runs.js')).runsPlotCommand),
+  entry('doctor', 'check the Python bridge environment (python, torch, CUDA, GPUs, transformers, GPT4RoI)', async () => (await import('./commands/doctor.js')).doctorCommand),
+  entry('version', 'print the pixcap version', async () => (await import('./commands/version.js')).versionCommand),
 ]

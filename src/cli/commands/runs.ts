@@ -2,6 +2,7 @@
 import { cancelRun } from '../../runs/cancel.js'
 import { compareRuns, renderComparison } from '../../runs/compare.js'
 import { runLog } from '../../runs/logs.js'
+import { readableLog } from '../../runs/readable-log.js'
 import { plotRuns } from '../../runs/plot.js'
 import type { RunRecord } from '../../runs/run-record.js'
 import { STALE_HEARTBEATS, heartbeatMs, listRuns, readRun, resolveRunsDir } from '../../runs/store.js'
@@ -62,18 +63,34 @@ export const runsShowCommand: Command = {
 /** `pixcap runs logs`. */
 export const runsLogsCommand: Command = {
   name: 'runs logs',
-  summary: "print a run's stdout log (or --stderr), -f to follow it",
-  usage: 'pixcap runs logs <id> [-f] [--stderr] [--runs-dir DIR]',
+  summary: "print what a run's trainer printed (--stderr, --raw for the bridge protocol, -f to follow)",
+  usage: 'pixcap runs logs <id> [-f] [--stderr] [--raw] [--runs-dir DIR] [--json]',
+  options: [
+    { flag: '-f, --follow', description: 'keep printing until the run ends' },
+    { flag: '--stderr', description: "the trainer's stderr instead of its output" },
+    { flag: '--raw', description: 'stdout.log as stored: one bridge protocol event (JSON) per line' },
+    { flag: '--runs-dir DIR', description: 'run store', default: '$PIXCAP_RUNS_DIR, else ./runs' },
+    { flag: '--json', description: 'print { id, stream, text } as JSON (not with -f)' },
+  ],
   async run(rawArgs, io) {
     const { values, positionals } = parseCommandArgs(this, rawArgs, {
-      options: { ...runsDirOpt, follow: { type: 'boolean', short: 'f' }, stderr: { type: 'boolean' } },
+      options: { ...runsDirOpt, follow: { type: 'boolean', short: 'f' }, stderr: { type: 'boolean' }, raw: { type: 'boolean' } },
       allowPositionals: true,
     })
     if (positionals.length !== 1) throw new UsageError('pixcap runs logs: expected one run id', this.usage)
+    if (values.json && values.follow) throw new UsageError('pixcap runs logs: --json prints the whole log once; leave out -f', this.usage)
     const { runsDir } = store(values, io)
-    for await (const chunk of runLog({ runsDir, id: positionals[0] as string, stream: values.stderr ? 'stderr' : 'stdout', follow: values.follow, signal: io.signal })) {
-      io.stdout.write(chunk)
+    const stream = values.stderr ? 'stderr' : 'stdout'
+    const chunks = runLog({ runsDir, id: positionals[0] as string, stream, follow: values.follow, signal: io.signal })
+    // stderr is the trainer's own text; stdout.log is the protocol, shown as what it says unless --raw.
+    const text = stream === 'stdout' && !values.raw ? readableLog(chunks) : chunks
+    if (values.json) {
+      let all = ''
+      for await (const chunk of text) all += chunk
+      printJson(io, { ok: true, id: positionals[0], stream, raw: values.raw === true, text: all })
+      return 0
     }
+    for await (const chunk of text) io.stdout.write(chunk)
     return 0
   },
 }
