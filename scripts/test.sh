@@ -17,4 +17,5 @@ if [ $# -eq 0 ] && [ -d python-bridge/tests ]; then
   [ $py_rc -eq 5 ] && py_rc=0 # no tests collected is not a failure of the suite
 fi
 node scripts/test-summary.mjs .test-results/vitest.json .test-results/pytest.xml
-[ $vitest_rc -eq 0 ] && [ $py_rc -eq 0 ]
+summary_rc=$? # non-zero also when a test file failed to load (no failed test inside it)
+[ $vitest_rc -eq 0 ] && [ $py_rc -eq 0 ] && [ $summary_rc -eq 0 ]
