@@ -78,16 +78,16 @@ describe('2. the closing line counts a file that fails to load', () => {
   })
 })
 
-describe('3. doctor says what to run when the backend cannot run', () => {
+describe.skipIf(!SYSTEM_PYTHON)('3. doctor says what to run when the backend cannot run', () => {
   it('exits 1 without torch and names npm run setup', () => {
-    const r = pixcap(['doctor', '--python', SYSTEM_PYTHON, '--bridge-script', bridge('env_no_torch')])
+    const r = pixcap(['doctor', '--python', SYSTEM_PYTHON ?? 'python3', '--bridge-script', bridge('env_no_torch')])
     expect(r.code).toBe(1)
     expect(r.out).toContain('torch:        not installed')
     expect(r.out).toContain('fix: run `npm run setup`')
-    const j = pixcap(['doctor', '--python', SYSTEM_PYTHON, '--bridge-script', bridge('env_no_torch'), '--json'])
+    const j = pixcap(['doctor', '--python', SYSTEM_PYTHON ?? 'python3', '--bridge-script', bridge('env_no_torch'), '--json'])
     expect(j.code).toBe(1)
     expect(JSON.parse(j.out)).toMatchObject({ ok: false, torch: null, fix: expect.stringContaining('npm run setup') })
-    const ok = pixcap(['doctor', '--python', SYSTEM_PYTHON, '--bridge-script', bridge('env_report')])
+    const ok = pixcap(['doctor', '--python', SYSTEM_PYTHON ?? 'python3', '--bridge-script', bridge('env_report')])
     expect(ok.code).toBe(0)
   })
 })
@@ -188,9 +188,9 @@ describe('7. help, --version, --json, runs logs, bad boxes', () => {
     expect(await readFile(join(dir, 'box/rejects.jsonl'), 'utf8')).toContain('bbox [8,8,20,20] ends at x=28 > image width 10')
   })
 
-  it.skipIf(SYSTEM_PYTHON === '')('runs logs shows what the trainer printed; --raw the protocol; --json an object', async () => {
+  it.skipIf(!SYSTEM_PYTHON)('runs logs shows what the trainer printed; --raw the protocol; --json an object', async () => {
     const { file, runsDir } = await fixtureRecipe('metrics', { config: { steps: 2 } })
-    const run = pixcap(['run', file, '--runs-dir', runsDir, '--json'], { env: { PIXCAP_PYTHON: SYSTEM_PYTHON } })
+    const run = pixcap(['run', file, '--runs-dir', runsDir, '--json'], { env: { PIXCAP_PYTHON: SYSTEM_PYTHON ?? 'python3' } })
     expect(run.code, run.err).toBe(0)
     const id = (await readdir(runsDir))[0]!
     const logs = pixcap(['runs', 'logs', id, '--runs-dir', runsDir])

@@ -11,6 +11,10 @@ export const demoCommand: Command = {
   name: 'demo',
   summary: 'convert the bundled sample to a gpt4roi corpus (Parquet, Arrow, JSONL) in out/demo',
   usage,
+  options: [
+    { flag: '--out DIR', description: 'output folder (replaced on each run)', default: 'out/demo' },
+    { flag: '--json', description: 'print the result (or the error) as JSON on stdout' },
+  ],
   async run(rawArgs, io) {
     const { values } = parseCommandArgs({ name: 'demo', usage }, rawArgs, { options: { out: { type: 'string' }, json: { type: 'boolean' } } })
     const bar = createProgressBar(io, values.json === true)

@@ -43,6 +43,17 @@ export const evalCaptionsCommand: Command = {
   name: 'eval captions',
   summary: 'score captions like pycocoevalcap (BLEU, ROUGE-L, CIDEr-D; METEOR/SPICE with their jars)',
   usage: USAGE,
+  options: [
+    { flag: '--pred FILE', description: 'COCO results [{"image_id", "caption"}] (required)' },
+    { flag: '--ref FILE', description: 'COCO captions file or {"<id>": ["ref", ...]} (required)' },
+    { flag: '--metrics LIST', description: 'comma-separated subset of the metrics', default: 'all' },
+    { flag: '--no-tokenize', description: 'inputs are already tokenised (skip the PTB tokenizer approximation)' },
+    { flag: '--per-sample FILE', description: 'write per-sample scores (.jsonl or .json)' },
+    { flag: '--meteor-jar JAR', description: 'METEOR 1.5 jar, run with java from PATH', default: 'not computed' },
+    { flag: '--spice-jar JAR', description: 'SPICE 1.0 jar, run with java from PATH', default: 'not computed' },
+    { flag: '--spice-cache DIR', description: 'SPICE parse cache' },
+    { flag: '--json', description: 'print the result (or the error) as JSON on stdout' },
+  ],
   async run(rawArgs: string[], io: CliIo) {
     const { values } = parseCommandArgs({ name: 'eval captions', usage: USAGE }, rawArgs, {
       options: {

@@ -14,6 +14,15 @@ export const evalPanopticCommand: Command = {
   name: 'eval panoptic',
   summary: 'panoptic quality (panopticapi rules), optionally Pix2Cap caption scores and dense mAP',
   usage,
+  options: [
+    { flag: '--gt-json F', description: 'ground-truth panoptic JSON (required)' },
+    { flag: '--gt-dir D', description: 'ground-truth PNG folder (required)' },
+    { flag: '--pred-json F', description: 'predicted panoptic JSON (required)' },
+    { flag: '--pred-dir D', description: 'predicted PNG folder (required)' },
+    { flag: '--workers N', description: 'worker threads (0: in-process)', default: 'CPU count' },
+    { flag: '--captions', description: 'also score Pix2Cap captions and dense mAP' },
+    { flag: '--json', description: 'print the result (or the error) as JSON on stdout' },
+  ],
   async run(rawArgs, io) {
     const { values } = parseCommandArgs(this, rawArgs, {
       options: {

@@ -17,6 +17,13 @@ export const evalVgPrepareCommand: Command = {
   name: 'eval vg-prepare',
   summary: 'write VG region-captioning questions (GPT4RoI protocol) and references',
   usage: PREPARE_USAGE,
+  options: [
+    { flag: '--annotations FILE', description: 'GLaMM/GRiT-format COCO test file (required)' },
+    { flag: '--out FILE', description: 'questions JSONL to write (required)' },
+    { flag: '--images-dir DIR', description: 'read image sizes from the photos, as upstream does', default: 'the JSON\'s width/height' },
+    { flag: '--refs FILE', description: 'references for eval captions', default: 'references.json beside --out' },
+    { flag: '--json', description: 'print the result (or the error) as JSON on stdout' },
+  ],
   async run(rawArgs, io) {
     const { values } = parseCommandArgs({ name: 'eval vg-prepare', usage: PREPARE_USAGE }, rawArgs, {
       options: { annotations: { type: 'string' }, 'images-dir': { type: 'string' }, out: { type: 'string' }, refs: { type: 'string' }, json: { type: 'boolean' } },
@@ -51,6 +58,19 @@ export const evalVgScoreCommand: Command = {
   name: 'eval vg-score',
   summary: 'merge {ckpt}_vg_{rank}.json shards and score them like pycocoevalcap',
   usage: SCORE_USAGE,
+  options: [
+    { flag: '--pred DIR|FILE', description: 'a folder of {ckpt}_vg_{rank}.json shards, or one results file (required)' },
+    { flag: '--ref FILE', description: 'references.json from vg-prepare (required)' },
+    { flag: '--ckpt NAME', description: 'checkpoint name when the folder holds shards of several' },
+    { flag: '--merged FILE', description: 'write the merged results here' },
+    { flag: '--metrics LIST', description: 'comma-separated subset of the metrics', default: 'all' },
+    { flag: '--no-tokenize', description: 'inputs are already tokenised (skip the PTB tokenizer approximation)' },
+    { flag: '--per-sample FILE', description: 'write per-sample scores (.jsonl or .json)' },
+    { flag: '--meteor-jar JAR', description: 'METEOR 1.5 jar, run with java from PATH', default: 'not computed' },
+    { flag: '--spice-jar JAR', description: 'SPICE 1.0 jar, run with java from PATH', default: 'not computed' },
+    { flag: '--spice-cache DIR', description: 'SPICE parse cache' },
+    { flag: '--json', description: 'print the result (or the error) as JSON on stdout' },
+  ],
   async run(rawArgs, io) {
     const { values } = parseCommandArgs({ name: 'eval vg-score', usage: SCORE_USAGE }, rawArgs, {
       options: {

@@ -10,6 +10,10 @@ export const mergeManifestsCommand: Command = {
   name: 'merge-manifests',
   summary: 'join the outputs of convert --shard-index/--num-shards jobs into one corpus',
   usage,
+  options: [
+    { flag: '--out DIR', description: 'folder of the joined corpus (required)' },
+    { flag: '--json', description: 'print the result (or the error) as JSON on stdout' },
+  ],
   async run(rawArgs, io) {
     const { values, positionals } = parseCommandArgs({ name: 'merge-manifests', usage }, rawArgs, {
       allowPositionals: true,

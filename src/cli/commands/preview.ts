@@ -10,6 +10,15 @@ export const previewCommand: Command = {
   name: 'preview',
   summary: 'draw the regions of images (masks, boxes, labels) to PNG files',
   usage,
+  options: [
+    { flag: '--images-dir D', description: 'photo folder (required)' },
+    { flag: '--panoptic-dir D', description: 'panoptic PNG folder: masks are tinted', default: 'boxes only' },
+    { flag: '--categories F', description: 'categories JSON replacing the file\'s own' },
+    { flag: '--image-id ID', description: 'an image to draw (repeatable)', default: 'the first --limit images' },
+    { flag: '--limit N', description: 'images drawn', default: '12' },
+    { flag: '--out DIR', description: 'output folder for the PNGs (required)' },
+    { flag: '--json', description: 'print the result (or the error) as JSON on stdout' },
+  ],
   async run(rawArgs, io) {
     const { values, positionals } = parseCommandArgs(this, rawArgs, {
       allowPositionals: true,

@@ -27,6 +27,12 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'run a recipe (train/eval through the Python bridge) and record it in the run store',
   usage,
+  options: [
+    { flag: '--set key=value', description: 'override a recipe config value (repeatable)' },
+    { flag: '--dry-run', description: 'print the plan (argv, env, cwd) and run nothing' },
+    { flag: '--runs-dir DIR', description: 'run store', default: '$PIXCAP_RUNS_DIR, else ./runs' },
+    { flag: '--json', description: 'print the result (or the error) as JSON on stdout' },
+  ],
   async run(rawArgs, io) {
     const { values, positionals } = parseCommandArgs(this, rawArgs, {
       options: {

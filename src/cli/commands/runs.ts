@@ -26,6 +26,10 @@ export const runsListCommand: Command = {
   name: 'runs list',
   summary: 'list runs with their status (lost = owner died without a final status)',
   usage: 'pixcap runs list [--runs-dir DIR] [--json]',
+  options: [
+    { flag: '--runs-dir DIR', description: 'run store', default: '$PIXCAP_RUNS_DIR, else ./runs' },
+    { flag: '--json', description: 'print the result (or the error) as JSON on stdout' },
+  ],
   async run(rawArgs, io) {
     const { values } = parseCommandArgs(this, rawArgs, { options: runsDirOpt })
     const { runsDir, staleMs } = store(values, io)
@@ -49,6 +53,10 @@ export const runsShowCommand: Command = {
   name: 'runs show',
   summary: 'print a run record (run.json, with the derived status)',
   usage: 'pixcap runs show <id> [--runs-dir DIR] [--json]',
+  options: [
+    { flag: '--runs-dir DIR', description: 'run store', default: '$PIXCAP_RUNS_DIR, else ./runs' },
+    { flag: '--json', description: 'print the result (or the error) as JSON on stdout' },
+  ],
   async run(rawArgs, io) {
     const { values, positionals } = parseCommandArgs(this, rawArgs, { options: runsDirOpt, allowPositionals: true })
     if (positionals.length !== 1) throw new UsageError('pixcap runs show: expected one run id', this.usage)
@@ -100,6 +108,10 @@ export const runsCancelCommand: Command = {
   name: 'runs cancel',
   summary: 'cancel a run (SIGTERM to its pixcap, or scancel for Slurm)',
   usage: 'pixcap runs cancel <id> [--runs-dir DIR] [--json]',
+  options: [
+    { flag: '--runs-dir DIR', description: 'run store', default: '$PIXCAP_RUNS_DIR, else ./runs' },
+    { flag: '--json', description: 'print the result (or the error) as JSON on stdout' },
+  ],
   async run(rawArgs, io) {
     const { values, positionals } = parseCommandArgs(this, rawArgs, { options: runsDirOpt, allowPositionals: true })
     if (positionals.length !== 1) throw new UsageError('pixcap runs cancel: expected one run id', this.usage)
@@ -116,6 +128,10 @@ export const runsCompareCommand: Command = {
   name: 'runs compare',
   summary: 'compare runs: config differences and final metrics',
   usage: 'pixcap runs compare <id> <id>... [--runs-dir DIR] [--json]',
+  options: [
+    { flag: '--runs-dir DIR', description: 'run store', default: '$PIXCAP_RUNS_DIR, else ./runs' },
+    { flag: '--json', description: 'print the result (or the error) as JSON on stdout' },
+  ],
   async run(rawArgs, io) {
     const { values, positionals } = parseCommandArgs(this, rawArgs, { options: runsDirOpt, allowPositionals: true })
     if (positionals.length < 2) throw new UsageError('pixcap runs compare: expected at least two run ids', this.usage)
@@ -134,6 +150,12 @@ export const runsPlotCommand: Command = {
   name: 'runs plot',
   summary: 'plot a metric over steps for runs, as SVG or PNG',
   usage: 'pixcap runs plot <id>... --metric NAME --out FILE.svg|FILE.png [--runs-dir DIR] [--json]',
+  options: [
+    { flag: '--metric NAME', description: 'metric to plot (required)' },
+    { flag: '--out FILE', description: 'FILE.svg or FILE.png (required)' },
+    { flag: '--runs-dir DIR', description: 'run store', default: '$PIXCAP_RUNS_DIR, else ./runs' },
+    { flag: '--json', description: 'print the result (or the error) as JSON on stdout' },
+  ],
   async run(rawArgs, io) {
     const { values, positionals } = parseCommandArgs(this, rawArgs, {
       options: { ...runsDirOpt, metric: { type: 'string' }, out: { type: 'string' } },

@@ -11,6 +11,11 @@ export const templatesImportCommand: Command = {
   name: 'templates import-gpt4roi',
   summary: "write a template file from GPT4RoI's own question lists in a local checkout (read, never executed)",
   usage: importUsage,
+  options: [
+    { flag: '--out FILE.json', description: 'template file to write (required)' },
+    { flag: '--single vg|refcoco', description: 'which of GPT4RoI\'s single-region question lists to use', default: 'vg' },
+    { flag: '--json', description: 'print the result (or the error) as JSON on stdout' },
+  ],
   async run(rawArgs, io) {
     const { values, positionals } = parseCommandArgs({ name: 'templates import-gpt4roi', usage: importUsage }, rawArgs, {
       allowPositionals: true,
@@ -39,6 +44,10 @@ export const templatesCheckCommand: Command = {
   name: 'templates check',
   summary: 'validate a template file and print its sha256 and counts',
   usage: checkUsage,
+  options: [
+    { flag: 'FILE', description: 'template file', default: 'templates/pixcap-default.json' },
+    { flag: '--json', description: 'print the result (or the error) as JSON on stdout' },
+  ],
   async run(rawArgs, io) {
     const { values, positionals } = parseCommandArgs({ name: 'templates check', usage: checkUsage }, rawArgs, {
       allowPositionals: true,

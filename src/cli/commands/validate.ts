@@ -28,6 +28,15 @@ export const validateCommand: Command = {
   name: 'validate',
   summary: 'check a Pix2Cap-COCO file against its schema, its panoptic PNGs and (optionally) its photos',
   usage,
+  options: [
+    { flag: '--panoptic-dir D', description: 'panoptic PNG folder (required)' },
+    { flag: '--images-dir D', description: 'photo folder: each photo must exist with the size images[] gives', default: 'photos not checked' },
+    { flag: '--categories F', description: 'categories JSON replacing the file\'s own' },
+    { flag: '--split S', description: 'split name in the report', default: 'from the file name, else train' },
+    { flag: '--concurrency N', description: 'PNG decodes in flight', default: '4' },
+    { flag: '--max-issues N', description: 'problems printed (--json lists all)', default: '50' },
+    { flag: '--json', description: 'print the result (or the error) as JSON on stdout' },
+  ],
   async run(rawArgs, io) {
     const { values, positionals } = parseCommandArgs({ name: 'validate', usage }, rawArgs, {
       allowPositionals: true,

@@ -25,6 +25,12 @@ export const vipbenchPrepareCommand: Command = {
   name: 'vipbench prepare',
   summary: 'ViP-Bench -> GPT4RoI region questions (region{N} <bbox>, normalised boxes)',
   usage: prepareUsage,
+  options: [
+    { flag: '--root DIR', description: 'ViP-Bench folder (required)' },
+    { flag: '--split bbox|human', description: 'visual prompt kind', default: 'bbox' },
+    { flag: '--out FILE', description: 'questions JSONL to write (required)' },
+    { flag: '--json', description: 'print the result (or the error) as JSON on stdout' },
+  ],
   async run(rawArgs, io) {
     const { values } = parseCommandArgs(this, rawArgs, {
       options: { root: { type: 'string' }, split: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
@@ -47,6 +53,19 @@ export const vipbenchGradeCommand: Command = {
   name: 'vipbench grade',
   summary: 'grade answers with an LLM judge (resumable; N runs)',
   usage: gradeUsage,
+  options: [
+    { flag: '--root DIR', description: 'ViP-Bench folder (required)' },
+    { flag: '--answers FILE', description: 'model answers .json or .jsonl (required)' },
+    { flag: '--base-url URL', description: 'OpenAI-compatible judge endpoint (required)' },
+    { flag: '--model NAME', description: 'judge model (required)' },
+    { flag: '--split bbox|human', description: 'visual prompt kind', default: 'bbox' },
+    { flag: '--runs N', description: 'grading runs', default: '1' },
+    { flag: '--grade-file F', description: 'grade file, resumed when it exists' },
+    { flag: '--api-key-env VAR', description: 'environment variable holding the API key', default: 'OPENAI_API_KEY' },
+    { flag: '--judge-prompt-from DIR', description: 'read the judge prompt from a ViP-LLaVA checkout', default: 'pixcap\'s copy' },
+    { flag: '--retry-delay-ms N', description: 'wait before retrying a failed API call', default: '30000' },
+    { flag: '--json', description: 'print the result (or the error) as JSON on stdout' },
+  ],
   async run(rawArgs, io) {
     const { values } = parseCommandArgs(this, rawArgs, {
       options: {
@@ -92,6 +111,15 @@ export const vipbenchScoreCommand: Command = {
   name: 'vipbench score',
   summary: 'aggregate grades: per-capability mean x100, total, mean and std over runs',
   usage: scoreUsage,
+  options: [
+    { flag: '--root DIR', description: 'ViP-Bench folder (required)' },
+    { flag: '--grades F', description: 'grade file from vipbench grade (required)' },
+    { flag: '--runs N', description: 'runs to aggregate', default: 'all in the file' },
+    { flag: '--name MODEL', description: 'model name in the tables', default: 'model' },
+    { flag: '--csv F', description: 'also write a CSV table' },
+    { flag: '--markdown F', description: 'also write a Markdown table' },
+    { flag: '--json', description: 'print the result (or the error) as JSON on stdout' },
+  ],
   async run(rawArgs, io) {
     const { values } = parseCommandArgs(this, rawArgs, {
       options: { root: { type: 'string' }, grades: { type: 'string' }, runs: { type: 'string' }, name: { type: 'string' }, csv: { type: 'string' }, markdown: { type: 'string' }, json: { type: 'boolean' } },
