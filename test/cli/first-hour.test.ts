@@ -90,6 +90,13 @@ describe.skipIf(!SYSTEM_PYTHON)('3. doctor says what to run when the backend can
     const ok = pixcap(['doctor', '--python', SYSTEM_PYTHON ?? 'python3', '--bridge-script', bridge('env_report')])
     expect(ok.code).toBe(0)
   })
+
+  it('a run whose trainer has no torch says to run npm run setup', async () => {
+    const { file, runsDir } = await fixtureRecipe('no_torch')
+    const r = pixcap(['run', file, '--runs-dir', runsDir], { env: { PIXCAP_PYTHON: SYSTEM_PYTHON ?? 'python3' } })
+    expect(r.code).toBe(1)
+    expect(r.err).toContain("pixcap run: the trainer's Python has no torch; run `npm run setup`")
+  })
 })
 
 describe('4. nothing is damaged or dropped in silence', () => {

@@ -1,4 +1,5 @@
 import { formatArgv } from '../../bridge/spawn-bridge.js'
+import { PYTHON_SETUP_HINT } from '../../bridge/doctor.js'
 import type { Plan } from '../../recipes/plan.js'
 import { type RunProgress, planRecipe, runRecipe } from '../../runs/execute.js'
 import { resolveRunsDir } from '../../runs/store.js'
@@ -67,11 +68,14 @@ export const runCommand: Command = {
     const outcome = await runRecipe({ ...common, signal: io.signal, onProgress })
     bar.finish()
     const r = outcome.record
-    if (values.json) printJson(io, { ok: outcome.status === 'finished' || outcome.status === 'queued', id: outcome.id, dir: outcome.dir, status: outcome.status, record: r })
+    // A trainer that cannot import torch means the Python side was never set up: say what to run.
+    const hint = r.failure && /No module named '?torch/.test(`${r.failure.stderrTail}\n${r.failure.message}`) ? PYTHON_SETUP_HINT : null
+    if (values.json) printJson(io, { ok: outcome.status === 'finished' || outcome.status === 'queued', id: outcome.id, dir: outcome.dir, status: outcome.status, record: r, ...(hint ? { hint } : {}) })
     else {
       const metrics = Object.entries(r.lastMetrics).map(([k, v]) => `${k}=${v.value === null ? 'nan' : Number(v.value.toPrecision(4))} @${v.step}`).join(', ')
       io.stdout.write(`run ${outcome.id} ${outcome.status}${r.slurmJobId ? ` (slurm job ${r.slurmJobId})` : ''}${metrics ? `: ${metrics}` : ''}\n`)
       if (r.failure) io.stderr.write(`${r.failure.message}\n`)
+      if (hint) io.stderr.write(`pixcap run: the trainer's Python has no torch; ${hint}\n`)
     }
     if (outcome.status === 'finished' || outcome.status === 'queued') return 0
     return outcome.status === 'killed' ? 130 : 1
