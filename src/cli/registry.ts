@@ -15,6 +15,8 @@ import { mergeManifestsCommand } from './commands/merge-manifests.js'
 import { demoCommand } from './commands/demo.js'
 import { validateCommand } from './commands/validate.js'
 import { templatesCheckCommand, templatesImportCommand } from './commands/templates.js'
+import { cardCommand } from './commands/card.js'
+import { publishCommand } from './commands/publish.js'
 
 export const COMMANDS: Command[] = [
   validateCommand,
@@ -25,6 +27,8 @@ export const COMMANDS: Command[] = [
   templatesCheckCommand,
   templatesImportCommand,
   demoCommand,
+  cardCommand,
+  publishCommand,
   evalCaptionsCommand,
   evalVgPrepareCommand,
   evalVgScoreCommand,
