@@ -101,10 +101,11 @@ async function localFiles(dir: string, manifestFiles: readonly string[], cardTex
 }
 
 /** Rewrites library errors into PixcapErrors with the token masked (it travels only in headers, but be sure). */
-function hubError(err: unknown, redact: (s: string) => string, what: string): unknown {
+function hubError(err: unknown, redact: (s: string) => string, what: string, signal: AbortSignal | undefined): unknown {
   if (err instanceof PixcapError || err instanceof UsageError) return err
   const e = err as Error
-  if (e?.name === 'AbortError') return err
+  // An interruption stays an interruption (the CLI exits 130), whatever the library wrapped it in.
+  if (e?.name === 'AbortError' || signal?.aborted) return err
   if (err instanceof HubApiError) {
     const hint = err.statusCode === 401 || err.statusCode === 403 ? ' (is the token valid, with write access to this namespace?)' : ''
     return new PixcapError('io', redact(err.url), [], redact(`${what} failed: HTTP ${err.statusCode}: ${err.message}${hint}`))
@@ -185,7 +186,7 @@ export async function publishDataset(o: PublishOptions): Promise<PublishResult> 
       remote = await list()
     }
   } catch (err) {
-    throw hubError(err, redact, `preparing ${o.repo}@${revision}`)
+    throw hubError(err, redact, `preparing ${o.repo}@${revision}`, o.signal)
   }
 
   const plan = planPublish(local, remote)
@@ -225,7 +226,7 @@ export async function publishDataset(o: PublishOptions): Promise<PublishResult> 
       }
     }
   } catch (err) {
-    throw hubError(err, redact, `committing to ${o.repo}@${revision}`)
+    throw hubError(err, redact, `committing to ${o.repo}@${revision}`, o.signal)
   }
   const commitUrl = output?.commit.url ?? null
   await writePublishTarget(o.dir, key, commitUrl, recordFiles())
