@@ -28,8 +28,9 @@ describe('pixcap publish against a local Hub', () => {
   }
   const finish = async (child: ResultPromise) => {
     const r = await child
-    captured.push(String(r.stdout), String(r.stderr))
-    return r
+    const out = { exitCode: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) }
+    captured.push(out.stdout, out.stderr)
+    return out
   }
 
   beforeAll(async () => {
