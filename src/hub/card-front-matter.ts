@@ -62,16 +62,16 @@ export function cardFrontMatter(o: {
   sourceIds: readonly string[]
 }): { generated: Record<string, unknown>; defaults: Record<string, unknown> } {
   const rows = o.splits.reduce((a, s) => a + s.rows, 0)
-  const generated: Record<string, unknown> = {
-    size_categories: [sizeCategory(rows)],
-    configs: [
-      {
-        config_name: 'default',
-        // Explicit file lists, not `data/<split>-*` globs: a glob for split `a` would also match split `a-b`'s shards.
-        data_files: o.splits.map((s) => ({ split: s.name, path: s.files })),
-      },
-    ],
-  }
+  const generated: Record<string, unknown> = { size_categories: [sizeCategory(rows)] }
+  // No row files (a document format: densecoco, vgdata): no configs, since datasets cannot load those as rows.
+  if (o.splits.length === 0) return { generated, defaults: defaultsOf(o) }
+  generated.configs = [
+    {
+      config_name: 'default',
+      // Explicit file lists, not `data/<split>-*` globs: a glob for split `a` would also match split `a-b`'s shards.
+      data_files: o.splits.map((s) => ({ split: s.name, path: s.files })),
+    },
+  ]
   if (o.fields) {
     generated.dataset_info = {
       features: o.fields.map(yamlFeatureField),
@@ -79,7 +79,11 @@ export function cardFrontMatter(o: {
       download_size: o.splits.reduce((a, s) => a + s.bytes, 0),
     }
   }
-  const defaults: Record<string, unknown> = {
+  return { generated, defaults: defaultsOf(o) }
+}
+
+function defaultsOf(o: { license: string; prettyName: string; sourceIds: readonly string[] }): Record<string, unknown> {
+  return {
     pretty_name: o.prettyName,
     license: o.license,
     language: ['en'],
@@ -87,5 +91,4 @@ export function cardFrontMatter(o: {
     tags: ['region-captioning', 'multimodal', 'pixcap'],
     source_datasets: [...o.sourceIds],
   }
-  return { generated, defaults }
 }

@@ -35,7 +35,7 @@ export const cardCommand: Command = {
     else {
       io.stdout.write(
         `wrote ${result.card}\n` +
-          `  ${result.rows} rows, ${result.regions} regions, ${result.captions} captions in ${result.splits.map((s) => `${s.name} (${s.rows})`).join(', ')}\n` +
+          `  ${result.rows} rows, ${result.regions} regions, ${result.captions} captions in ${result.splits.map((s) => `${s.name} (${s.rows})`).join(', ') || 'no row files (a document format)'}\n` +
           result.pictures.map((p) => `  ${p}\n`).join('') +
           (result.examplePhoto === false ? '  note: the example photo was not found; its boxes are drawn on a blank canvas (pass --images-dir)\n' : ''),
       )
