@@ -3,6 +3,19 @@
 // captions are the regions' `caption`s, else the assistant turns (`conversations[].from == 'gpt'`, or
 // `messages[].role == 'assistant'`). Words are whitespace-separated, as `pixcap stats` counts them (dataset/stats.ts).
 import { wordCount } from '../dataset/stats.js'
+import type { FieldSpec } from '../formats/field-spec.js'
+
+/**
+ * The columns the rule above reads, among a format's declared fields: `regions` (and `boxes` only without it), the
+ * conversation columns only when the regions carry no `caption`, and `source` for the credits.
+ */
+export function statsColumns(fields: readonly FieldSpec[]): string[] {
+  const names = new Set(fields.map((f) => f.name))
+  const regions = fields.find((f) => f.name === 'regions')
+  const regionsHaveCaptions = regions?.type.kind === 'list' && regions.type.item.kind === 'struct' && regions.type.item.fields.some((f) => f.name === 'caption')
+  const wanted = regions ? ['regions', ...(regionsHaveCaptions ? [] : ['conversations', 'messages'])] : ['boxes', 'conversations', 'messages']
+  return [...wanted, 'source'].filter((c) => names.has(c))
+}
 
 /** Counts that merge across shards and splits. */
 export interface CardStats {

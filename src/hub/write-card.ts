@@ -18,7 +18,7 @@ import type { ProgressSink } from '../cli/progress.js'
 import { cardFrontMatter, type CardSplit } from './card-front-matter.js'
 import { cardBody, type CardPictures } from './card-markdown.js'
 import { mergeCard } from './card-merge.js'
-import { addRow, createCardStats, type CardStats } from './card-stats.js'
+import { addRow, createCardStats, statsColumns, type CardStats } from './card-stats.js'
 import { histogramBars, histogramSvg } from './histogram-svg.js'
 import { creditsFor } from './source-credits.js'
 
@@ -116,11 +116,13 @@ export async function writeDatasetCard(o: WriteCardOptions): Promise<WriteCardRe
   let example: PlainRow | null = null
   let done = 0
   const rowsTotal = rowFiles.reduce((a, f) => a + f.rows, 0)
+  const wantedColumns = fields ? statsColumns(fields) : []
+  const columns = wantedColumns.length > 0 ? wantedColumns : undefined
   for (const [name, files] of bySplit) {
     const stats = createCardStats()
     for (const f of files) {
-      for await (const row of readRowFile(o.dir, f, check.manifestFile)) {
-        example ??= row
+      if (example === null) for await (const row of readRowFile(o.dir, f, check.manifestFile, { limit: 1 })) example = row
+      for await (const row of readRowFile(o.dir, f, check.manifestFile, columns ? { columns } : {})) {
         addRow(stats, row)
         addRow(total, row)
         if (typeof row.source === 'string') sources.add(row.source)

@@ -33,11 +33,15 @@ export function rowFilesOf(files: readonly ManifestFile[]): ManifestFile[] {
   return parquet.length > 0 ? parquet : files.filter((f) => f.kind === 'jsonl')
 }
 
-/** Yields every row of one data file (parquet or jsonl), with its 0-based index in the file. */
-export async function* readRowFile(dir: string, file: ManifestFile, where: string): AsyncGenerator<PlainRow> {
+/**
+ * Yields the rows of one data file (parquet or jsonl). `columns` limits what a Parquet read decodes (converting Arrow
+ * values to plain ones is most of the cost); `limit` stops early.
+ */
+export async function* readRowFile(dir: string, file: ManifestFile, where: string, o: { columns?: string[]; limit?: number } = {}): AsyncGenerator<PlainRow> {
   const abs = resolveInside(dir, file.file, { file: where, path: ['files'] })
   if (file.kind === 'parquet') {
-    const table = tableFromIPC(pw.readParquet(new Uint8Array(await readFile(abs))).intoIPCStream())
+    const options = { ...(o.columns ? { columns: o.columns } : {}), ...(o.limit !== undefined ? { limit: o.limit } : {}) }
+    const table = tableFromIPC(pw.readParquet(new Uint8Array(await readFile(abs)), options).intoIPCStream())
     for (const batch of table.batches) {
       for (let i = 0; i < batch.numRows; i++) yield plain(batch.get(i)) as PlainRow
     }
@@ -45,6 +49,7 @@ export async function* readRowFile(dir: string, file: ManifestFile, where: strin
   }
   if (file.kind !== 'jsonl') throw new PixcapError('unsupported', abs, [], `cannot read rows from a ${file.kind} file`)
   let line = 0
+  let rows = 0
   for await (const text of createInterface({ input: createReadStream(abs), crlfDelay: Infinity })) {
     line++
     if (text.trim() === '') continue
@@ -56,5 +61,6 @@ export async function* readRowFile(dir: string, file: ManifestFile, where: strin
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new PixcapError('schema', abs, [line - 1], `line ${line}: expected a JSON object (one row)`)
     yield value as PlainRow
+    if (o.limit !== undefined && ++rows >= o.limit) return
   }
 }
