@@ -82,4 +82,17 @@ describe('pixcap card', () => {
     expect(out.card_features).toEqual(front.dataset_info.features)
     expect(out.card_data_keys).toEqual(expect.arrayContaining(['configs', 'dataset_info', 'license', 'task_categories', 'size_categories', 'language', 'pretty_name']))
   }, 120_000)
+
+  it.skipIf(!HAS_PYTHON)('--embed-images: the card declares an Image column, datasets loads it as one, the example uses the embedded photo', async () => {
+    const embedded = join(tmp, 'embedded')
+    const s = BUNDLED_SAMPLE_DIR
+    await execa('node', [BIN, 'convert', join(s, 'pix2cap_sample_train.json'), '--to', 'gpt4roi', '--images-dir', join(s, 'images'), '--out', embedded, '--embed-images'])
+    // --images-dir pointing nowhere: the photo can only come from the embedded bytes.
+    const card = await execa('node', [BIN, 'card', embedded, '--images-dir', join(tmp, 'no-images'), '--json'])
+    expect(JSON.parse(card.stdout).examplePhoto).toBe(true)
+    const r = await execa(PYTHON, [join(REPO_ROOT, 'test/hub/card_readback.py'), embedded], { env: { HF_DATASETS_OFFLINE: '1', HF_HUB_OFFLINE: '1', HF_DATASETS_CACHE: join(tmp, 'hf-cache') } })
+    const out = JSON.parse(r.stdout)
+    expect(out.features[1]).toEqual({ name: 'image', dtype: 'image' })
+    expect(out.card_features).toEqual(out.features)
+  }, 120_000)
 })
