@@ -15,6 +15,7 @@ import { mergeManifestsCommand } from './commands/merge-manifests.js'
 import { demoCommand } from './commands/demo.js'
 import { validateCommand } from './commands/validate.js'
 import { templatesCheckCommand, templatesImportCommand } from './commands/templates.js'
+import { viewCommand } from './commands/view.js'
 
 export const COMMANDS: Command[] = [
   validateCommand,
@@ -40,5 +41,6 @@ export const COMMANDS: Command[] = [
   runsCompareCommand,
   runsPlotCommand,
   doctorCommand,
+  viewCommand,
   versionCommand,
 ]
