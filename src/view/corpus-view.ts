@@ -85,6 +85,9 @@ export async function openCorpusView(o: CorpusViewOptions): Promise<CorpusView> 
   }
   for (const f of parquet) if (!existsSync(f)) throw new PixcapError('not_found', manifestFile, ['files'], `${f} is listed but missing`)
   const pager = await openParquetPager(parquet)
+  // Decoding a 10,000-row group takes seconds with hyparquet (it decodes whole column chunks), so the first group
+  // starts decoding now, while the user opens the printed URL; the first page then comes from the cache.
+  pager.readRows(0, 1).catch(() => {})
   const imagesDir = o.imagesDir ? resolve(o.imagesDir) : optionPath(manifest, 'imagesDir')
   const panopticDir = o.panopticDir ? resolve(o.panopticDir) : optionPath(manifest, 'panopticDir')
   const matches = new Map<string, Promise<Uint32Array>>()
