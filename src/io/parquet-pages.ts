@@ -22,6 +22,8 @@ export interface RowGroupRef {
 export interface ParquetPager {
   totalRows: number
   groups: readonly RowGroupRef[]
+  /** Top-level column names of the first file. */
+  columns: readonly string[]
   /** Rows [start, end) in global numbering, only the given columns when set. */
   readRows(start: number, end: number, columns?: readonly string[]): Promise<Record<string, unknown>[]>
   /** Every row group in order, one at a time (scans for filters and statistics). */
@@ -110,6 +112,7 @@ export async function openParquetPager(files: readonly string[], o: ParquetPager
   return {
     totalRows,
     groups,
+    columns: opened[0] ? topLevelColumns(opened[0].metadata) : [],
     async readRows(start, end, columns) {
       const lo = Math.max(0, start)
       const hi = Math.min(totalRows, end)
@@ -139,4 +142,21 @@ async function readFooter(file: string, handle: FileHandle, buffer: AsyncBuffer)
     await handle.close()
     throw new PixcapError('io', file, [], `not a readable Parquet file: ${(err as Error).message}`, { cause: err })
   }
+}
+
+/** Names of the root's children in the flattened schema (each element lists how many children it has). */
+function topLevelColumns(metadata: FileMetaData): string[] {
+  const names: string[] = []
+  const schema = metadata.schema
+  let i = 1
+  const skip = (at: number): number => {
+    let next = at + 1
+    for (let c = 0; c < Number(schema[at]?.num_children ?? 0); c++) next = skip(next)
+    return next
+  }
+  while (i < schema.length) {
+    names.push(String(schema[i]?.name))
+    i = skip(i)
+  }
+  return names
 }

@@ -17,6 +17,8 @@ import { toViewRow, type ViewRow } from './view-row.js'
 export const MAX_PAGE_ROWS = 200
 /** Filters whose matches stay cached. */
 const CACHED_FILTERS = 8
+/** What a grid card needs: not the conversation, which is the costliest column to decode. */
+const GRID_COLUMNS = ['id', 'image', 'image_id', 'width', 'height', 'regions']
 
 /** One page of samples. */
 export interface SamplePage {
@@ -85,9 +87,10 @@ export async function openCorpusView(o: CorpusViewOptions): Promise<CorpusView> 
   }
   for (const f of parquet) if (!existsSync(f)) throw new PixcapError('not_found', manifestFile, ['files'], `${f} is listed but missing`)
   const pager = await openParquetPager(parquet)
-  // Decoding a 10,000-row group takes seconds with hyparquet (it decodes whole column chunks), so the first group
-  // starts decoding now, while the user opens the printed URL; the first page then comes from the cache.
-  pager.readRows(0, 1).catch(() => {})
+  const gridColumns = GRID_COLUMNS.filter((c) => pager.columns.includes(c))
+  // Decoding a 10,000-row group takes seconds with hyparquet (it decodes whole column chunks), so the first group's
+  // grid columns start decoding now, while the user opens the printed URL; the first page then comes from the cache.
+  pager.readRows(0, 1, gridColumns).catch(() => {})
   const imagesDir = o.imagesDir ? resolve(o.imagesDir) : optionPath(manifest, 'imagesDir')
   const panopticDir = o.panopticDir ? resolve(o.panopticDir) : optionPath(manifest, 'panopticDir')
   const matches = new Map<string, Promise<Uint32Array>>()
@@ -167,13 +170,13 @@ export async function openCorpusView(o: CorpusViewOptions): Promise<CorpusView> 
       const lim = Math.min(MAX_PAGE_ROWS, Math.max(1, limit))
       const off = Math.max(0, offset)
       if (isEmptyFilter(filter)) {
-        const rows = await pager.readRows(off, off + lim)
+        const rows = await pager.readRows(off, off + lim, gridColumns)
         return { total: pager.totalRows, offset: off, rows: rows.map((r, i) => toViewRow(r, off + i)) }
       }
       const found = await findMatches(filter)
       const rows: ViewRow[] = []
       for (const index of found.subarray(off, off + lim)) {
-        const [raw] = await pager.readRows(index, index + 1)
+        const [raw] = await pager.readRows(index, index + 1, gridColumns)
         if (raw) rows.push(toViewRow(raw, index))
       }
       return { total: found.length, offset: off, rows }
