@@ -100,3 +100,6 @@ export { planPublish, type PublishPlan, type PlannedFile, type LocalFile, type R
 export { findHubToken, requireHubToken, hubTokenPath, type HubToken, type TokenSource } from './hub/token.js'
 export { retryingFetch, DEFAULT_RETRY_POLICY, RETRY_STATUSES, type RetryPolicy, type RetryEvent } from './hub/retry-fetch.js'
 export { checkCorpus, assertCorpusIntact, type CorpusCheck, type CorpusIssue } from './io/verify-corpus.js'
+export { serveView, VIEW_DEFAULT_HOST, type ServeViewOptions, type ViewServer } from './view/serve-view.js'
+export { openCorpusView, type CorpusView, type CorpusViewOptions, type SamplePage } from './view/corpus-view.js'
+export { openParquetPager, type ParquetPager } from './io/parquet-pages.js'

@@ -8,6 +8,7 @@ import { convertStage } from './convert.js'
 import { pqStage } from './pq.js'
 import { captionMetricsStage } from './caption-metrics.js'
 import { cardStage } from './card.js'
+import { viewStage } from './view.js'
 
 export const STAGES: BenchStage[] = [
   jsonRead,
@@ -18,4 +19,5 @@ export const STAGES: BenchStage[] = [
   pqStage,
   captionMetricsStage,
   cardStage,
+  viewStage,
 ]

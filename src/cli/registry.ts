@@ -24,6 +24,7 @@ export const COMMANDS: CommandEntry[] = [
   entry('demo', 'convert the bundled sample to a gpt4roi corpus (Parquet, Arrow, JSONL) in out/demo', async () => (await import('./commands/demo.js')).demoCommand),
   entry('card', 'write the dataset card README.md (Hub YAML, statistics, pictures, provenance, licences) into a corpus', async () => (await import('./commands/card.js')).cardCommand),
   entry('publish', 'upload a corpus (card, manifest, shards) to a Hugging Face dataset repo in one commit, skipping unchanged files', async () => (await import('./commands/publish.js')).publishCommand),
+  entry('view', 'browse a corpus (samples, regions, filters, rejects, statistics) and runs in a local web app', async () => (await import('./commands/view.js')).viewCommand),
   entry('eval captions', 'score captions like pycocoevalcap (BLEU, ROUGE-L, CIDEr-D; METEOR/SPICE with their jars)', async () => (await import('./commands/eval-captions.js')).evalCaptionsCommand),
   entry('eval vg-prepare', 'write VG region-captioning questions (GPT4RoI protocol) and references', async () => (await import('./commands/eval-vg.js')).evalVgPrepareCommand),
   entry('eval vg-score', 'merge {ckpt}_vg_{rank}.json shards and score them like pycocoevalcap', async () => (await import('./commands/eval-vg.js')).evalVgScoreCommand),

@@ -3,6 +3,7 @@
 import { join } from 'node:path'
 import type { ProgressSink } from '../cli/progress.js'
 import { renderRegionPreview } from '../io/region-preview.js'
+import type { ImageRecord } from '../records/region-record.js'
 import { readPix2Cap } from '../sources/pix2cap/read-pix2cap.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
 
@@ -19,20 +20,24 @@ export interface PreviewImagesOptions {
   onProgress?: ProgressSink
 }
 
-/** Renders previews; returns the written files. */
+/** Renders previews; returns the written files. The images are chosen first, so progress counts to the number drawn. */
 export async function previewImages(o: PreviewImagesOptions): Promise<{ files: string[] }> {
   const reader = readPix2Cap({ annotations: o.annotations, ...(o.categories ? { categories: o.categories } : {}) })
   const wanted = new Set(o.imageIds ?? [])
   const limit = o.limit ?? (wanted.size > 0 ? Infinity : 12)
-  const files: string[] = []
+  const chosen: ImageRecord[] = []
   for await (const image of reader.records()) {
-    if (files.length >= limit) break
+    if (chosen.length >= limit) break
     if (wanted.size > 0 && !wanted.has(String(image.imageId))) continue
+    chosen.push(image)
+  }
+  const files: string[] = []
+  for (const image of chosen) {
     const png = await renderRegionPreview({ image, imagesDir: o.imagesDir, ...(o.panopticDir ? { panopticDir: o.panopticDir } : {}) })
     const file = join(o.out, `${image.imageId}.png`)
     await writeFileAtomic(file, png)
     files.push(file)
-    o.onProgress?.({ kind: 'progress', stage: 'previews', done: files.length, ...(Number.isFinite(limit) ? { total: limit } : {}) })
+    o.onProgress?.({ kind: 'progress', stage: 'previews', done: files.length, total: chosen.length })
   }
   return { files }
 }

@@ -1,7 +1,8 @@
 // Draws an image's regions so a person can look rather than read: the photo, each segment's mask tinted (when the
-// panoptic PNG is given), its box and a numbered label. sharp does the pixels; the overlay SVG is built in dataset/.
+// panoptic PNG is given), its box and a numbered label kept inside the picture, and below it a legend from each
+// number to its category and caption. sharp does the pixels; the overlay SVG is laid out in dataset/preview-svg.ts.
 import sharp, { type OverlayOptions } from 'sharp'
-import { regionOverlaySvg, previewColor } from '../dataset/preview-svg.js'
+import { previewColor, previewLayout } from '../dataset/preview-svg.js'
 import type { PanopticMap } from '../geometry/panoptic-map.js'
 import type { ImageRecord } from '../records/region-record.js'
 import { decodePanopticPng } from './panoptic-png.js'
@@ -34,17 +35,19 @@ export function maskTintLayer(map: PanopticMap, segmentIds: readonly number[], a
   return out
 }
 
-/** Renders the preview as PNG bytes. */
+/** Renders the preview as PNG bytes: the photo at the top left of a canvas that has room for the legend. */
 export async function renderRegionPreview(o: RegionPreviewOptions): Promise<Buffer> {
   const { image } = o
   const origin = { file: image.origin?.file ?? 'images', path: [...(image.origin?.path ?? []), 'file_name'] }
-  const photo = sharp(resolveInside(o.imagesDir, image.imagePath, origin)).removeAlpha()
-  const layers: OverlayOptions[] = []
+  const photo = await sharp(resolveInside(o.imagesDir, image.imagePath, origin)).removeAlpha().png().toBuffer()
+  const layout = previewLayout(image.width, image.height, image.regions)
+  const layers: OverlayOptions[] = [{ input: photo, top: 0, left: 0 }]
   if (o.panopticDir && image.maskPath) {
     const map = await decodePanopticPng(resolveInside(o.panopticDir, image.maskPath, origin))
     const tint = maskTintLayer(map, image.regions.map((r) => r.segmentId), o.maskAlpha ?? 0.45)
-    layers.push({ input: tint, raw: { width: map.width, height: map.height, channels: 4 } })
+    layers.push({ input: tint, raw: { width: map.width, height: map.height, channels: 4 }, top: 0, left: 0 })
   }
-  layers.push({ input: Buffer.from(regionOverlaySvg(image.width, image.height, image.regions)) })
-  return photo.composite(layers).png().toBuffer()
+  layers.push({ input: Buffer.from(layout.svg), top: 0, left: 0 })
+  const canvas = sharp({ create: { width: layout.width, height: layout.height, channels: 3, background: { r: 255, g: 255, b: 255 } } })
+  return canvas.composite(layers).png().toBuffer()
 }
