@@ -8,7 +8,7 @@ import type { ImageRecord } from '../records/region-record.js'
 import { buildGpt4RoiConversations, type RegionSample } from '../instruct/gpt4roi-conversation.js'
 import { t, type FieldSpec } from './field-spec.js'
 import { optionsParser } from './format-options.js'
-import type { FormatContext, FormatResult, RowFormat } from './target-format.js'
+import { imageRef, type FormatContext, type FormatResult, type RowFormat } from './target-format.js'
 
 /** One region of a gpt4roi row, in `<bbox>` order. */
 export const Gpt4RoiRegion = z.object({
@@ -81,14 +81,14 @@ const parseOptions = optionsParser('gpt4roi', Gpt4RoiOptions)
 
 /** Builds the region samples of an image for a format context (shared by the conversation formats). */
 export function samplesFor(image: ImageRecord, ctx: FormatContext, opts: { task: 'region_caption' | 'referring'; dropSmall224: boolean }) {
-  return buildGpt4RoiConversations(image, { seed: ctx.seed, templates: ctx.templates, maxRegions: ctx.maxRegions, ...opts })
+  return buildGpt4RoiConversations(image, { seed: ctx.seed, templates: ctx.templates, maxRegions: ctx.maxRegions, epoch: ctx.epoch ?? 0, ...opts })
 }
 
 /** The gpt4roi row of one sample. */
-export function gpt4roiRow(s: RegionSample, split: string): Gpt4RoiRow {
+export function gpt4roiRow(s: RegionSample, split: string, image = s.image.imagePath): Gpt4RoiRow {
   return {
     id: s.id,
-    image: s.image.imagePath,
+    image,
     image_id: String(s.image.imageId),
     width: s.image.width,
     height: s.image.height,
@@ -120,6 +120,6 @@ export const gpt4roi: RowFormat<Gpt4RoiRow> = {
   options: Gpt4RoiOptions,
   fromImage(image: ImageRecord, ctx: FormatContext): FormatResult<Gpt4RoiRow> {
     const { samples, rejects } = samplesFor(image, ctx, parseOptions(ctx.options))
-    return { rows: samples.map((s) => gpt4roiRow(s, ctx.split)), rejects }
+    return { rows: samples.map((s) => gpt4roiRow(s, ctx.split, imageRef(ctx, s.image.imagePath))), rejects }
   },
 }

@@ -4,13 +4,24 @@ import { FILTER_POLICY_FLAGS, FILTER_POLICY_USAGE, filterPolicyFromFlags } from 
 import { UsageError } from '../../errors.js'
 import { FORMATS, type FormatName } from '../../formats/registry.js'
 import { OUTPUT_FORMATS, type OutputFormat } from '../../io/corpus-sink.js'
-import { intFlag, parseCommandArgs, printJson, type CliIo, type Command } from '../command.js'
+import { TEXT_BOX_CONVENTIONS } from '../../formats/box-convention.js'
+import { VIP_SHAPES } from '../../formats/vip-llava.js'
+import { intFlag, parseCommandArgs, printJson, type CliIo, type Command, type OptionHelp } from '../command.js'
 import { createProgressBar } from '../progress.js'
 
 const usage =
   `pixcap convert <annotations.json> --to ${Object.keys(FORMATS).join('|')} --out DIR [--panoptic-dir D [--verify-masks]] [--images-dir D] ` +
   `[--seed N (0)] [--max-regions N (15)] [--templates FILE] [--format parquet,arrow,jsonl (parquet)] [--split S] ` +
-  `[--shard-index i --num-shards n] [--embed-images] ${FILTER_POLICY_USAGE} [--json]`
+  `[--shard-index i --num-shards n] [--embed-images] [--boxes CONVENTION] [--image-root DIR] [--epochs N (1)] [--prompt-shapes a,b] ` +
+  `${FILTER_POLICY_USAGE} [--json]`
+
+/** Help for the flags that choose the model family's conventions (box convention, image paths, epochs, prompts). */
+export const CONVERT_TARGET_OPTIONS: OptionHelp[] = [
+  { flag: '--boxes CONVENTION', description: `box convention of text formats (llava, sharegpt): ${TEXT_BOX_CONVENTIONS.join(', ')}`, default: 'llava: llava-1.5, sharegpt: original-3dp' },
+  { flag: '--image-root DIR', description: 'prefix written before every image path in rows: a folder the trainer resolves against (image_folder, media_dir) or an absolute path', default: 'none: paths relative to the images root' },
+  { flag: '--epochs N', description: 'write N independent draws (templates, region order, chunks, prompt shapes) per image, as the upstream loaders draw each epoch', default: '1' },
+  { flag: '--prompt-shapes LIST', description: `vip-llava: shapes to draw, comma-separated from ${Object.keys(VIP_SHAPES).map((k) => `"${k}"`).join(', ')}`, default: 'all five' },
+]
 
 /** Parses `convert` argv into library options (paths resolved against `cwd`). */
 export function parseConvertArgs(rawArgs: string[], cwd: string): ConvertOptions & { json: boolean } {
@@ -30,6 +41,10 @@ export function parseConvertArgs(rawArgs: string[], cwd: string): ConvertOptions
       'num-shards': { type: 'string' },
       'embed-images': { type: 'boolean' },
       'verify-masks': { type: 'boolean' },
+      boxes: { type: 'string' },
+      'image-root': { type: 'string' },
+      epochs: { type: 'string' },
+      'prompt-shapes': { type: 'string' },
       json: { type: 'boolean' },
       ...FILTER_POLICY_FLAGS,
     },
@@ -38,13 +53,19 @@ export function parseConvertArgs(rawArgs: string[], cwd: string): ConvertOptions
   if (values.to === undefined) throw new UsageError('pixcap convert: --to is required', usage)
   if (!(values.to in FORMATS)) throw new UsageError(`--to must be one of ${Object.keys(FORMATS).join(', ')}, got "${values.to}"`, usage)
   if (values.out === undefined) throw new UsageError('pixcap convert: --out is required', usage)
-  const formats = (values.format ?? 'parquet').split(',').map((s) => s.trim()).filter((s) => s !== '')
-  for (const f of formats) {
+  const formats = values.format === undefined ? undefined : values.format.split(',').map((s) => s.trim()).filter((s) => s !== '')
+  for (const f of formats ?? []) {
     if (!(OUTPUT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format takes ${OUTPUT_FORMATS.join(', ')} (comma-separated), got "${f}"`, usage)
   }
   if ((values['shard-index'] === undefined) !== (values['num-shards'] === undefined)) {
     throw new UsageError('--shard-index and --num-shards go together', usage)
   }
+  const formatOptions: Record<string, unknown> = {}
+  if (values.boxes !== undefined) {
+    if (!(TEXT_BOX_CONVENTIONS as readonly string[]).includes(values.boxes)) throw new UsageError(`--boxes takes ${TEXT_BOX_CONVENTIONS.join(', ')}, got "${values.boxes}"`, usage)
+    formatOptions.boxes = values.boxes
+  }
+  if (values['prompt-shapes'] !== undefined) formatOptions.shapes = values['prompt-shapes'].split(',').map((s) => s.trim()).filter((s) => s !== '')
   const seed = intFlag('seed', values.seed, 0, usage)
   if (seed < 0 || seed > 0xffffffff) throw new UsageError(`--seed must be in 0..4294967295, got ${seed}`, usage)
   const abs = (p: string | undefined) => (p === undefined ? undefined : resolve(cwd, p))
@@ -57,7 +78,10 @@ export function parseConvertArgs(rawArgs: string[], cwd: string): ConvertOptions
     seed,
     ...(values['max-regions'] !== undefined ? { maxRegions: intFlag('max-regions', values['max-regions'], 15, usage) } : {}),
     ...(values.templates !== undefined ? { templates: abs(values.templates) } : {}),
-    formats: formats as OutputFormat[],
+    ...(formats !== undefined ? { formats: formats as OutputFormat[] } : {}),
+    ...(values['image-root'] !== undefined ? { imageRoot: values['image-root'] } : {}),
+    ...(values.epochs !== undefined ? { epochs: intFlag('epochs', values.epochs, 1, usage) } : {}),
+    ...(Object.keys(formatOptions).length > 0 ? { formatOptions } : {}),
     ...(values.split !== undefined ? { split: values.split } : {}),
     ...(values['num-shards'] !== undefined
       ? { shard: { index: intFlag('shard-index', values['shard-index'], 0, usage), count: intFlag('num-shards', values['num-shards'], 1, usage) } }
@@ -104,8 +128,9 @@ export async function runConvertAndReport(options: ConvertOptions, json: boolean
 /** `pixcap convert`: Pix2Cap-COCO -> a target format on disk (Parquet / Arrow / JSONL, rejects, manifest). */
 export const convertCommand: Command = {
   name: 'convert',
-  summary: 'convert Pix2Cap-COCO into a training corpus (gpt4roi, densecoco, vgdata, llava, sharegpt, qwen-vl)',
+  summary: `convert Pix2Cap-COCO into a training corpus (${Object.keys(FORMATS).join(', ')})`,
   usage,
+  options: [...CONVERT_TARGET_OPTIONS],
   async run(rawArgs, io) {
     const { json, ...options } = parseConvertArgs(rawArgs, io.cwd)
     const result = await runConvertAndReport(options, json, io)
