@@ -106,6 +106,16 @@ function checkOptions(o: ConvertOptions, format: TargetFormat): void {
   if (o.imageRoot !== undefined && o.embedImages) throw new UsageError('--image-root and --embed-images exclude each other: embedded rows carry the image bytes, not a path')
 }
 
+/** The format's options with defaults, or a usage error that names the option and what the format takes. */
+function parseFormatOptions(format: TargetFormat, raw: Record<string, unknown>): Record<string, unknown> {
+  const parsed = format.options.safeParse(raw)
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]!
+  const keys = 'keys' in issue && Array.isArray(issue.keys) ? issue.keys.join(', ') : issue.path.map(String).join('.')
+  const known = Object.keys(format.options.parse({}))
+  throw new UsageError(`--to ${format.name}: option ${keys}: ${issue.message}; ${format.name} takes ${known.join(', ') || 'no options'}`)
+}
+
 /** Checks that the inputs a format needs for its options were given. */
 function checkNeeds(o: ConvertOptions, format: TargetFormat, options: Record<string, unknown>): { masks: boolean; images: boolean } {
   const needs = format.kind === 'rows' && format.needs ? format.needs(options) : {}
@@ -137,7 +147,7 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
   const loaded = await loadTemplates(o.templates)
   const reader = readPix2Cap({ annotations: o.annotations, ...(o.split ? { split: o.split } : {}) })
   const split = reader.split
-  const formatOptions = format.options.parse(o.formatOptions ?? {})
+  const formatOptions = parseFormatOptions(format, o.formatOptions ?? {})
   const needs = checkNeeds(o, format, formatOptions)
   const epochs = o.epochs ?? 1
   const ctx: FormatContext = {

@@ -43,19 +43,19 @@ export const QWEN25_RESIZE = { factor: 28, minPixels: 56 * 56, maxPixels: 14 * 1
 /**
  * The (height, width) Qwen2.5-VL resizes an image to: both sides multiples of `factor`, total pixels within
  * [minPixels, maxPixels], aspect ratio kept as far as possible (transformers models/qwen2_vl/image_processing_qwen2_vl.py
- * `smart_resize`; the same rule as QwenLM/Qwen2.5-VL qwen-vl-utils vision_process.py). Python's round() is
+ * `smart_resize`, L63-89 in the test venv's transformers; the same rule as QwenLM/Qwen2.5-VL qwen-vl-utils
+ * vision_process.py). Python's round() is
  * half-to-even, so it is reproduced here rather than Math.round.
  */
 export function smartResize(height: number, width: number, o: { factor: number; minPixels: number; maxPixels: number } = QWEN25_RESIZE): { height: number; width: number } {
   const { factor, minPixels, maxPixels } = o
-  if (height < factor || width < factor) throw new RangeError(`height ${height} or width ${width} is smaller than the factor ${factor}`)
   if (Math.max(height, width) / Math.min(height, width) > 200) throw new RangeError(`aspect ratio of ${width}x${height} is above 200`)
   let h = pyRound(height / factor) * factor
   let w = pyRound(width / factor) * factor
   if (h * w > maxPixels) {
     const beta = Math.sqrt((height * width) / maxPixels)
-    h = Math.floor(height / beta / factor) * factor
-    w = Math.floor(width / beta / factor) * factor
+    h = Math.max(factor, Math.floor(height / beta / factor) * factor)
+    w = Math.max(factor, Math.floor(width / beta / factor) * factor)
   } else if (h * w < minPixels) {
     const beta = Math.sqrt(minPixels / (height * width))
     h = Math.ceil((height * beta) / factor) * factor

@@ -12,6 +12,7 @@ import type { ImageRecord } from '../records/region-record.js'
 import { countToken } from '../instruct/gpt4roi-conversation.js'
 import { BOX_CONVENTIONS, TEXT_BOX_CONVENTIONS } from './box-convention.js'
 import { conventionBox, renderTurns } from './box-text.js'
+import { groundingSample } from './grounding.js'
 import { t, type FieldSpec } from './field-spec.js'
 import { optionsParser } from './format-options.js'
 import { samplesFor } from './gpt4roi.js'
@@ -30,7 +31,8 @@ export type SharegptRow = z.infer<typeof SharegptRow>
 /** sharegpt options. */
 export const SharegptOptions = z
   .object({
-    task: z.enum(['region_caption', 'referring']).default('region_caption'),
+    /** grounding: one sample per image whose answer lists every region in the convention's answer syntax (grounding.ts). */
+    task: z.enum(['region_caption', 'referring', 'grounding']).default('region_caption'),
     dropSmall224: z.boolean().default(false),
     boxes: z.enum(TEXT_BOX_CONVENTIONS).default('original-3dp'),
   })
@@ -85,9 +87,22 @@ export const sharegpt: RowFormat<SharegptRow> = {
   fields,
   options: SharegptOptions,
   fromImage(image: ImageRecord, ctx: FormatContext): FormatResult<SharegptRow> {
-    const { boxes, ...opts } = parseOptions(ctx.options)
+    const { boxes, task, dropSmall224 } = parseOptions(ctx.options)
     const convention = BOX_CONVENTIONS[boxes]
-    const { samples, rejects } = samplesFor(image, ctx, opts)
+    if (task === 'grounding') {
+      const { sample, rejects } = groundingSample(image, ctx, convention, { dropSmall224, format: 'sharegpt' })
+      if (sample === null) return { rows: [], rejects }
+      const row: SharegptRow = {
+        messages: [
+          { role: 'user', content: SHAREGPT_IMAGE_TOKEN + sample.question },
+          { role: 'assistant', content: sample.answer },
+        ],
+        images: [imageRef(ctx, image.imagePath)],
+      }
+      checkImageCount(row, { file: image.origin?.file ?? image.source, id: String(image.imageId) })
+      return { rows: [row], rejects }
+    }
+    const { samples, rejects } = samplesFor(image, ctx, { task, dropSmall224 })
     const rows = samples.map((s) => {
       const row: SharegptRow = {
         messages: renderTurns(s, conventionBox(convention, s), SHAREGPT_IMAGE_TOKEN).map((turn) => ({
