@@ -6,9 +6,11 @@ import { join } from 'node:path'
 import { execa } from 'execa'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
+import { rleDecode } from '../../src/geometry/coco-rle.js'
 import { maskOutline } from '../../src/geometry/prompt-shapes.js'
 import { decodePanopticPng } from '../../src/io/panoptic-png.js'
 import { HAS_PYTHON, PYTHON, REPO_ROOT } from '../helpers/fixtures.js'
+import { readParquetHyparquet } from '../helpers/readback.js'
 import { useTempDir } from '../helpers/temp-dir.js'
 
 const SAMPLE = join(REPO_ROOT, 'sample')
@@ -126,6 +128,23 @@ describe('model formats through the CLI', () => {
         for (const i of changed) expect(near.has(i)).toBe(true)
       }
     }
+  })
+
+  it('gpt4roi --masks: the Parquet `masks` column decodes to each region\'s panoptic segment, in <bbox> order', async () => {
+    const { manifest } = await convert(['--to', 'gpt4roi', '--masks', '--panoptic-dir', join(SAMPLE, 'panoptic'), '--out', 'masks'])
+    const rows = (await readParquetHyparquet(join(dir, 'masks/data/train-00000-of-00001.parquet'))) as { image: string; regions: { segment_id: number }[]; masks: { size: number[]; counts: string }[] }[]
+    expect(rows.length).toBe(manifest.counts.samples)
+    let checked = 0
+    for (const row of rows) {
+      expect(row.masks).toHaveLength(row.regions.length)
+      const map = await decodePanopticPng(join(SAMPLE, 'panoptic', row.image.replace(/\.jpg$/, '.png')))
+      row.regions.forEach((r, k) => {
+        const { mask } = rleDecode({ size: row.masks[k]!.size, counts: row.masks[k]!.counts })
+        for (let i = 0; i < mask.length; i++) if (mask[i] !== (map.ids[i] === r.segment_id ? 1 : 0)) throw new Error(`${row.image} region ${r.segment_id}: pixel ${i} differs`)
+        checked++
+      })
+    }
+    expect(checked).toBe(manifest.counts.regions.inSamples)
   })
 
   it('--epochs 2 writes two independent draws; draw 0 equals the one-epoch corpus, ids stay unique', async () => {

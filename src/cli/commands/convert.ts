@@ -12,13 +12,14 @@ import { createProgressBar } from '../progress.js'
 const usage =
   `pixcap convert <annotations.json> --to ${Object.keys(FORMATS).join('|')} --out DIR [--panoptic-dir D [--verify-masks]] [--images-dir D] ` +
   `[--seed N (0)] [--max-regions N (15)] [--templates FILE] [--format parquet,arrow,jsonl,json (format default)] [--split S] ` +
-  `[--shard-index i --num-shards n] [--embed-images] [--boxes CONVENTION] [--task T] [--image-root DIR] [--epochs N (1)] [--prompt-shapes a,b] ` +
+  `[--shard-index i --num-shards n] [--embed-images] [--boxes CONVENTION] [--task T] [--masks] [--image-root DIR] [--epochs N (1)] [--prompt-shapes a,b] ` +
   `${FILTER_POLICY_USAGE} [--json]`
 
 /** Help for the flags that choose the model family's conventions (box convention, image paths, epochs, prompts). */
 export const CONVERT_TARGET_OPTIONS: OptionHelp[] = [
   { flag: '--boxes CONVENTION', description: `box convention of text formats (llava, sharegpt): ${TEXT_BOX_CONVENTIONS.join(', ')}`, default: 'llava: llava-1.5, sharegpt: original-3dp' },
   { flag: '--task T', description: "what the samples ask: region_caption, referring, grounding (sharegpt: every region's box in the convention's answer syntax), grounded_dense (qwen-vl)", default: "the format's own" },
+  { flag: '--masks', description: 'gpt4roi: add each region\'s COCO RLE mask (from --panoptic-dir) in a `masks` column, in <bbox> order' },
   { flag: '--image-root DIR', description: 'prefix written before every image path in rows: a folder the trainer resolves against (image_folder, media_dir) or an absolute path', default: 'none: paths relative to the images root' },
   { flag: '--epochs N', description: 'write N independent draws (templates, region order, chunks, prompt shapes) per image, as the upstream loaders draw each epoch', default: '1' },
   { flag: '--prompt-shapes LIST', description: `vip-llava: shapes to draw, comma-separated from ${Object.keys(VIP_SHAPES).map((k) => `"${k}"`).join(', ')}`, default: 'all five' },
@@ -44,6 +45,7 @@ export function parseConvertArgs(rawArgs: string[], cwd: string): ConvertOptions
       'verify-masks': { type: 'boolean' },
       boxes: { type: 'string' },
       task: { type: 'string' },
+      masks: { type: 'boolean' },
       'image-root': { type: 'string' },
       epochs: { type: 'string' },
       'prompt-shapes': { type: 'string' },
@@ -68,6 +70,7 @@ export function parseConvertArgs(rawArgs: string[], cwd: string): ConvertOptions
     formatOptions.boxes = values.boxes
   }
   if (values.task !== undefined) formatOptions.task = values.task
+  if (values.masks === true) formatOptions.masks = true
   if (values['prompt-shapes'] !== undefined) formatOptions.shapes = values['prompt-shapes'].split(',').map((s) => s.trim()).filter((s) => s !== '')
   const seed = intFlag('seed', values.seed, 0, usage)
   if (seed < 0 || seed > 0xffffffff) throw new UsageError(`--seed must be in 0..4294967295, got ${seed}`, usage)
