@@ -7,6 +7,7 @@ import { instructStage } from './instruct.js'
 import { convertStage } from './convert.js'
 import { pqStage } from './pq.js'
 import { captionMetricsStage } from './caption-metrics.js'
+import { visualPromptsStage } from './visual-prompts.js'
 
 export const STAGES: BenchStage[] = [
   jsonRead,
@@ -16,4 +17,5 @@ export const STAGES: BenchStage[] = [
   convertStage,
   pqStage,
   captionMetricsStage,
+  visualPromptsStage,
 ]
