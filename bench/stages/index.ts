@@ -9,6 +9,7 @@ import { pqStage } from './pq.js'
 import { captionMetricsStage } from './caption-metrics.js'
 import { cardStage } from './card.js'
 import { viewStage } from './view.js'
+import { visualPromptsStage } from './visual-prompts.js'
 
 export const STAGES: BenchStage[] = [
   jsonRead,
@@ -20,4 +21,5 @@ export const STAGES: BenchStage[] = [
   captionMetricsStage,
   cardStage,
   viewStage,
+  visualPromptsStage,
 ]

@@ -3,7 +3,7 @@
 // Everything streams: the reader yields one image at a time, the filter and format work per image, the sinks write
 // 1k-row batches. Same input + same seed -> byte-identical files (formats seed per image; writers are deterministic).
 // On any failure every temporary file is removed and no manifest is written.
-import { stat } from 'node:fs/promises'
+import { rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PixcapError, UsageError } from '../errors.js'
 import { filterImages } from '../dataset/filter-images.js'
@@ -16,6 +16,9 @@ import type { Row } from '../io/arrow-batch.js'
 import { openCorpusSink, type OutputFormat } from '../io/corpus-sink.js'
 import { MANIFEST_FILE, writeManifest, type Manifest, type ManifestCounts, type ManifestFile } from '../io/manifest.js'
 import { openRejectsWriter } from '../io/rejects-writer.js'
+import { writeRender } from '../io/draw-prompts.js'
+import { withRegionMasks } from '../io/region-masks.js'
+import { deriveSeed } from '../util/rng.js'
 import type { ShardLimits } from '../io/shards.js'
 import { readPix2Cap, type Pix2CapReport, type SplitSource } from '../sources/pix2cap/read-pix2cap.js'
 import { checkInputFile } from '../io/input-file.js'
@@ -66,6 +69,14 @@ export interface ConvertOptions {
   limits?: Partial<ShardLimits>
   /** Adds `createdAt` to the manifest (off by default so reruns compare byte-equal). */
   timestamp?: boolean
+  /** Prefix for image paths in rows (a folder the trainer resolves against, or absolute); see FormatContext.imageRoot. */
+  imageRoot?: string
+  /**
+   * Independent draws per image (templates, region order, chunks, prompt shapes), one after another: GPT4RoI's
+   * loader draws anew each epoch, a static corpus fixes N draws. Draw 0 equals a single-epoch corpus; draw e uses
+   * seed deriveSeed(seed, `epoch:e`) and ids `<imageId>-e<e>-<chunk>`. Default 1.
+   */
+  epochs?: number
 }
 
 /** Progress and outcome events; only the CLI draws them. */
@@ -104,6 +115,10 @@ async function* stopOnReaderErrors<T>(entries: AsyncIterable<T>, report: Pix2Cap
 
 const DEFAULT_SEED = 0
 
+async function removeFiles(root: string, rel: readonly string[]): Promise<void> {
+  for (const f of rel) await rm(join(root, f), { force: true })
+}
+
 async function inputEntry(role: string, path: string): Promise<Manifest['inputs'][number]> {
   return { role, path, bytes: (await stat(path)).size, sha256: await sha256File(path) }
 }
@@ -118,6 +133,33 @@ function checkOptions(o: ConvertOptions, format: TargetFormat): void {
   if (o.verifyMasks === true && !o.panopticDir) throw new UsageError('--verify-masks needs --panoptic-dir')
   if (o.embedImages && !o.imagesDir) throw new UsageError('--embed-images needs --images-dir')
   if (o.maxRegions !== undefined && (!Number.isInteger(o.maxRegions) || o.maxRegions < 1)) throw new UsageError(`--max-regions must be a positive integer, got ${o.maxRegions}`)
+  if (o.epochs !== undefined && (!Number.isInteger(o.epochs) || o.epochs < 1)) throw new UsageError(`--epochs must be a positive integer, got ${o.epochs}`)
+  if (format.kind === 'document' && (o.epochs ?? 1) > 1) throw new UsageError(`--epochs applies to row formats; ${format.name} writes one document that its loader samples itself`)
+  if (format.kind === 'document' && o.imageRoot !== undefined) throw new UsageError(`--image-root applies to row formats; ${format.name} keeps the source's file names`)
+  if (o.imageRoot !== undefined && o.embedImages) throw new UsageError('--image-root and --embed-images exclude each other: embedded rows carry the image bytes, not a path')
+}
+
+/** The format's options with defaults, or a usage error that names the option and what the format takes. */
+function parseFormatOptions(format: TargetFormat, raw: Record<string, unknown>): Record<string, unknown> {
+  const parsed = format.options.safeParse(raw)
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]!
+  const keys = 'keys' in issue && Array.isArray(issue.keys) ? issue.keys.join(', ') : issue.path.map(String).join('.')
+  const known = Object.keys(format.options.parse({}))
+  throw new UsageError(`--to ${format.name}: option ${keys}: ${issue.message}; ${format.name} takes ${known.join(', ') || 'no options'}`)
+}
+
+/** Checks that the inputs a format needs for its options were given. */
+function checkNeeds(o: ConvertOptions, format: TargetFormat, options: Record<string, unknown>): { masks: boolean; images: boolean } {
+  const needs = format.kind === 'rows' && format.needs ? format.needs(options) : {}
+  if (needs.masks && !o.panopticDir) throw new UsageError(`--to ${format.name} needs region masks: give --panoptic-dir`)
+  if (needs.images && !o.imagesDir) throw new UsageError(`--to ${format.name} draws on the images: give --images-dir`)
+  return { masks: needs.masks === true, images: needs.images === true }
+}
+
+/** The seed of draw `epoch` (draw 0 keeps the base seed, so a 1-epoch corpus is unchanged). */
+export function epochSeed(seed: number, epoch: number): number {
+  return epoch === 0 ? seed : deriveSeed(seed, `epoch:${epoch}`)
 }
 
 /**
@@ -125,7 +167,7 @@ function checkOptions(o: ConvertOptions, format: TargetFormat): void {
  * widely readable one written (JSONL, then Parquet, then Arrow), since such tools load one file type per entry.
  */
 export function sidecarDataKind(formats: readonly string[]): string {
-  return ['jsonl', 'parquet', 'arrow'].find((k) => formats.includes(k)) ?? 'parquet'
+  return ['jsonl', 'json', 'parquet', 'arrow'].find((k) => formats.includes(k)) ?? 'parquet'
 }
 
 /** Runs a conversion, yielding progress events; returns the result (with the written manifest). */
@@ -140,9 +182,20 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
   const loaded = await loadTemplates(o.templates)
   const reader = readPix2Cap({ annotations: o.annotations, ...(o.split ? { split: o.split } : {}) })
   const split = reader.split
-  const formatOptions = format.options.parse(o.formatOptions ?? {})
-  const ctx: FormatContext = { seed, templates: loaded.templates, maxRegions: o.maxRegions ?? GPT4ROI_MAX_REGIONS, split, options: formatOptions }
-  const formats: OutputFormat[] = format.kind === 'rows' ? [...new Set<OutputFormat>(o.formats ?? ['parquet'])] : []
+  const formatOptions = parseFormatOptions(format, o.formatOptions ?? {})
+  const needs = checkNeeds(o, format, formatOptions)
+  const epochs = o.epochs ?? 1
+  const ctx: FormatContext = {
+    seed,
+    templates: loaded.templates,
+    maxRegions: o.maxRegions ?? GPT4ROI_MAX_REGIONS,
+    split,
+    options: formatOptions,
+    ...(o.imageRoot !== undefined ? { imageRoot: o.imageRoot } : {}),
+  }
+  const epochCtx = Array.from({ length: epochs }, (_, e): FormatContext => (e === 0 ? ctx : { ...ctx, seed: epochSeed(seed, e), epoch: e }))
+  const defaultOutputs = (format.kind === 'rows' ? format.defaultOutputs : undefined) ?? ['parquet']
+  const formats: OutputFormat[] = format.kind === 'rows' ? [...new Set<OutputFormat>(o.formats ?? (defaultOutputs as OutputFormat[]))] : []
   const inputs = [await inputEntry('annotations', o.annotations)]
   const { removed: overwritten } = await prepareOutDir(o.outDir, { overwrite: o.overwrite === true })
 
@@ -150,12 +203,14 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
   const onReject = (r: RejectRecord) => rejects.write(r)
   const filtered = filterImages(selectShard(stopOnReaderErrors(reader.entries(), reader.report, o.rejectInvalid === true), o.shard), policy, { onReject })
   const maskCounts: MaskRejectCounts = { regions: 0, images: 0 }
-  const checked = verify ? withMaskChecks(filtered, o.panopticDir!, onReject, maskCounts) : filtered
+  const verified = verify ? withMaskChecks(filtered, o.panopticDir!, onReject, maskCounts) : filtered
+  const checked = needs.masks ? withRegionMasks(verified, o.panopticDir!) : verified
   let imagesDone = 0
   let regionsInSamples = 0
   let samples = 0
   const files: ManifestFile[] = []
-  const cleanups: (() => Promise<void>)[] = [() => rejects.abort()]
+  const renderedFiles: string[] = []
+  const cleanups: (() => Promise<void>)[] = [() => rejects.abort(), () => removeFiles(o.outDir, renderedFiles)]
   // The image count is known once the `images` list has been read (before annotations); a job sees only its share.
   const progress = (): ConvertEvent => {
     const total = reader.report.counts.images
@@ -168,17 +223,28 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
       const sink = await openCorpusSink({ outDir: o.outDir, split, fields, formats, embedImages: o.embedImages === true, ...(o.limits ? { limits: o.limits } : {}), ...(o.shard ? { job: o.shard } : {}) })
       cleanups.push(() => sink.abort())
       for await (const image of checked) {
-        const result = format.fromImage(image, ctx)
-        regionsInSamples += image.regions.length - result.rejects.length
-        for (const r of result.rejects) await onReject(r)
-        let rows = result.rows as Row[]
-        if (o.embedImages) rows = await embedImages(rows, o.imagesDir!, o.annotations)
-        await sink.write(rows)
-        samples += rows.length
+        for (const [epoch, ectx] of epochCtx.entries()) {
+          const result = format.fromImage(image, ectx)
+          // Every draw sees the same regions and rejects the same ones: count them once.
+          if (epoch === 0) {
+            regionsInSamples += image.regions.length - result.rejects.length
+            for (const r of result.rejects) await onReject(r)
+          }
+          for (const render of result.renders ?? []) {
+            const drawn = await writeRender(render, o.imagesDir!, o.outDir)
+            renderedFiles.push(drawn.file)
+            files.push({ ...drawn, kind: 'image', rows: 0 })
+          }
+          let rows = result.rows as Row[]
+          if (o.embedImages) rows = await embedImages(rows, o.imagesDir!, o.annotations)
+          await sink.write(rows)
+          samples += rows.length
+        }
         imagesDone++
         if (imagesDone % 256 === 0) yield progress()
       }
       for (const f of await sink.close()) files.push({ ...f, kind: f.file.split('.').pop()! })
+      files.sort((a, b) => Number(a.kind === 'image') - Number(b.kind === 'image'))
       if (format.sidecars) {
         const primary = sidecarDataKind(formats)
         for (const side of format.sidecars({ name: 'pix2cap_coco', splits: [{ split, rows: samples, files: files.filter((f) => f.kind === primary).map((f) => f.file) }] })) {
@@ -235,6 +301,8 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
       panopticDir: o.panopticDir ?? null,
       imagesDir: o.imagesDir ?? null,
       limits: o.limits ?? {},
+      epochs,
+      imageRoot: o.imageRoot ?? null,
     },
     shard: o.shard ?? null,
     counts,

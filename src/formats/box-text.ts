@@ -1,6 +1,7 @@
 // Boxes written as text, for formats that have no side tensor (reference/formats.md §1, §10 cheat sheet).
 import { BBOX_TOKEN, BEGIN_STRING, type NormBox, type RegionSample, type Turn } from '../instruct/gpt4roi-conversation.js'
 import { PixcapError } from '../errors.js'
+import type { BoxConvention } from './box-convention.js'
 
 /** Decimals of the plain-text box: Shikra / LLaVA eval file convention, `[0.102,0.215,0.530,0.994]` (formats.md §5, §2). */
 export const TEXT_BOX_DECIMALS = 3
@@ -23,17 +24,17 @@ export function qwenBox(b: NormBox): string {
 }
 
 /**
- * Re-renders GPT4RoI turns for a text-box format: each `<bbox>` (in order across turns) becomes `box(boxes[k])`,
+ * Re-renders GPT4RoI turns for a text-box format: each `<bbox>` (in order across turns) becomes `box(boxes[k], k)`,
  * and the begin string of the first turn becomes `imagePrefix`. Throws if tokens and boxes disagree.
  */
-export function renderTurns(sample: RegionSample, box: (b: NormBox) => string, imagePrefix: string): Turn[] {
+export function renderTurns(sample: RegionSample, box: (b: NormBox, k: number) => string, imagePrefix: string): Turn[] {
   let k = 0
   const turns = sample.conversations.map((turn, i) => {
     let value = turn.value
     if (i === 0 && value.startsWith(BEGIN_STRING)) value = imagePrefix + value.slice(BEGIN_STRING.length)
     value = value
       .split(BBOX_TOKEN)
-      .map((part, j) => (j === 0 ? part : `${box(sample.boxes[k++] as NormBox)}${part}`))
+      .map((part, j) => (j === 0 ? part : `${box(sample.boxes[k] as NormBox, k++)}${part}`))
       .join('')
     return { from: turn.from, value }
   })
@@ -41,4 +42,13 @@ export function renderTurns(sample: RegionSample, box: (b: NormBox) => string, i
     throw new PixcapError('invariant', sample.image.origin?.file ?? sample.image.source, sample.image.origin?.path ?? [], `sample ${sample.id}: rendered ${k} boxes, expected ${sample.boxes.length}`)
   }
   return turns
+}
+
+/** Inline text of region k of a sample in a box convention (pixel box and original size in, convention text out). */
+export function conventionBox(convention: BoxConvention, sample: RegionSample): (b: NormBox, k: number) => string {
+  return (_b, k) => {
+    const region = sample.regions[k]
+    if (region === undefined) throw new RangeError(`sample ${sample.id} has no region ${k}`)
+    return convention.inline(convention.encode(region.bbox, sample.image.width, sample.image.height))
+  }
 }

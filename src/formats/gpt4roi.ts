@@ -4,11 +4,12 @@
 // The text keeps GPT4RoI's raw placeholders: `<image>` inside the begin string and one `<bbox>` per region; the
 // trainer expands `<image>` and renders `### Human:` / `### Assistant:` (gpt4roi.md §4) at load time.
 import { z } from 'zod'
-import type { ImageRecord } from '../records/region-record.js'
+import type { ImageRecord, RegionRecord } from '../records/region-record.js'
+import type { RejectRecord } from '../records/reject.js'
 import { buildGpt4RoiConversations, type RegionSample } from '../instruct/gpt4roi-conversation.js'
 import { t, type FieldSpec } from './field-spec.js'
 import { optionsParser } from './format-options.js'
-import type { FormatContext, FormatResult, RowFormat } from './target-format.js'
+import { imageRef, type FormatContext, type FormatResult, type RowFormat } from './target-format.js'
 
 /** One region of a gpt4roi row, in `<bbox>` order. */
 export const Gpt4RoiRegion = z.object({
@@ -35,6 +36,8 @@ export const Gpt4RoiRow = z.object({
   template_ids: z.array(z.string()),
   source: z.string(),
   split: z.string(),
+  /** COCO compressed RLE of each region, in `<bbox>` order, when the `masks` option is on (else empty). */
+  masks: z.array(z.object({ size: z.array(z.number().int()).length(2), counts: z.string() })),
 })
 export type Gpt4RoiRow = z.infer<typeof Gpt4RoiRow>
 
@@ -44,6 +47,8 @@ export const Gpt4RoiOptions = z
     task: z.enum(['region_caption', 'referring']).default('region_caption'),
     /** GPT4RoI's 2-px-at-224 box filter (gpt4roi.md §3); dropped regions are reported as `small_box_224` rejects. */
     dropSmall224: z.boolean().default(true),
+    /** Carry each region's mask (COCO RLE from the panoptic PNG, needs --panoptic-dir) in the `masks` column. */
+    masks: z.boolean().default(false),
   })
   .strict()
 
@@ -75,20 +80,21 @@ const fields: FieldSpec[] = [
   t.field('template_ids', t.list(t.string())),
   t.field('source', t.string()),
   t.field('split', t.string()),
+  t.field('masks', t.list(t.struct([t.field('size', t.list(t.int32())), t.field('counts', t.string())]))),
 ]
 
 const parseOptions = optionsParser('gpt4roi', Gpt4RoiOptions)
 
 /** Builds the region samples of an image for a format context (shared by the conversation formats). */
 export function samplesFor(image: ImageRecord, ctx: FormatContext, opts: { task: 'region_caption' | 'referring'; dropSmall224: boolean }) {
-  return buildGpt4RoiConversations(image, { seed: ctx.seed, templates: ctx.templates, maxRegions: ctx.maxRegions, ...opts })
+  return buildGpt4RoiConversations(image, { seed: ctx.seed, templates: ctx.templates, maxRegions: ctx.maxRegions, epoch: ctx.epoch ?? 0, ...opts })
 }
 
 /** The gpt4roi row of one sample. */
-export function gpt4roiRow(s: RegionSample, split: string): Gpt4RoiRow {
+export function gpt4roiRow(s: RegionSample, split: string, image = s.image.imagePath, withMasks = false): Gpt4RoiRow {
   return {
     id: s.id,
-    image: s.image.imagePath,
+    image,
     image_id: String(s.image.imageId),
     width: s.image.width,
     height: s.image.height,
@@ -105,7 +111,13 @@ export function gpt4roiRow(s: RegionSample, split: string): Gpt4RoiRow {
     template_ids: [...s.templateIds],
     source: s.image.source,
     split,
+    masks: withMasks ? s.regions.map((r) => ({ size: [...r.maskRle!.size], counts: r.maskRle!.counts })) : [],
   }
+}
+
+/** The reject of a region whose segment the panoptic PNG does not hold (formats that carry masks). */
+export function missingMask(image: ImageRecord, r: RegionRecord): RejectRecord {
+  return { source: image.source, imageId: image.imageId, segmentId: r.segmentId, regionId: r.regionId, reason: 'missing_in_png', detail: 'segment not found in the panoptic PNG; its mask cannot be written', ...(r.origin ? { origin: r.origin } : {}) }
 }
 
 /** The gpt4roi target format. */
@@ -118,8 +130,12 @@ export const gpt4roi: RowFormat<Gpt4RoiRow> = {
   schema: Gpt4RoiRow,
   fields,
   options: Gpt4RoiOptions,
+  needs: (options) => ({ masks: parseOptions(options).masks }),
   fromImage(image: ImageRecord, ctx: FormatContext): FormatResult<Gpt4RoiRow> {
-    const { samples, rejects } = samplesFor(image, ctx, parseOptions(ctx.options))
-    return { rows: samples.map((s) => gpt4roiRow(s, ctx.split)), rejects }
+    const { masks, ...opts } = parseOptions(ctx.options)
+    const missing: RejectRecord[] = []
+    const usable = masks ? { ...image, regions: image.regions.filter((r) => r.maskRle !== undefined || (missing.push(missingMask(image, r)), false)) } : image
+    const { samples, rejects } = samplesFor(usable, ctx, opts)
+    return { rows: samples.map((s) => gpt4roiRow(s, ctx.split, imageRef(ctx, s.image.imagePath), masks)), rejects: [...missing, ...rejects] }
   },
 }

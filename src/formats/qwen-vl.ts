@@ -12,12 +12,12 @@
 import { z } from 'zod'
 import { PixcapError } from '../errors.js'
 import type { ImageRecord } from '../records/region-record.js'
-import { chooseCaption, imageRng, normaliseBox, usableRegions } from '../instruct/gpt4roi-conversation.js'
+import { chooseCaption, imageRng, normaliseBox, sampleId, usableRegions } from '../instruct/gpt4roi-conversation.js'
 import { qwenBox, qwenCoord, renderTurns } from './box-text.js'
 import { t, type FieldSpec } from './field-spec.js'
 import { optionsParser } from './format-options.js'
 import { samplesFor } from './gpt4roi.js'
-import type { FormatContext, FormatResult, RowFormat } from './target-format.js'
+import { imageRef, type FormatContext, type FormatResult, type RowFormat } from './target-format.js'
 
 /** `Picture 1: <img>path</img>\n`, Qwen-VL's image reference (formats.md §7). */
 export function qwenPicturePrefix(path: string): string {
@@ -59,9 +59,9 @@ function groundedDense(image: ImageRecord, ctx: FormatContext, dropSmall224: boo
     .sort((a, b) => qwenCoord(a.box[1]) - qwenCoord(b.box[1]) || qwenCoord(a.box[0]) - qwenCoord(b.box[0]))
     .map((l) => `<ref>${l.caption}</ref>${qwenBox(l.box)}`)
   const row: QwenVlRow = {
-    id: `${image.imageId}-0`,
+    id: sampleId(image.imageId, 0, ctx.epoch ?? 0),
     conversations: [
-      { from: 'user', value: qwenPicturePrefix(image.imagePath) + tpl.text },
+      { from: 'user', value: qwenPicturePrefix(imageRef(ctx, image.imagePath)) + tpl.text },
       { from: 'assistant', value: lines.join('\n') },
     ],
     template_ids: [tpl.id],
@@ -79,13 +79,16 @@ export const qwenVl: RowFormat<QwenVlRow> = {
   schema: QwenVlRow,
   fields,
   options: QwenVlOptions,
+  // Qwen-VL's finetune.py json.loads ONE array (make_supervised_data_module), and `<img>path</img>` is opened
+  // relative to the working directory, so `--image-root` should be absolute or relative to where training runs.
+  defaultOutputs: ['json'],
   fromImage(image: ImageRecord, ctx: FormatContext): FormatResult<QwenVlRow> {
     const opts = parseOptions(ctx.options)
     if (opts.task === 'grounded_dense') return groundedDense(image, ctx, opts.dropSmall224)
     const { samples, rejects } = samplesFor(image, ctx, { task: 'region_caption', dropSmall224: opts.dropSmall224 })
     const rows = samples.map((s) => ({
       id: s.id,
-      conversations: renderTurns(s, qwenBox, qwenPicturePrefix(s.image.imagePath)).map((turn) => ({
+      conversations: renderTurns(s, qwenBox, qwenPicturePrefix(imageRef(ctx, s.image.imagePath))).map((turn) => ({
         from: turn.from === 'human' ? ('user' as const) : ('assistant' as const),
         value: turn.value,
       })),

@@ -2,10 +2,12 @@
 import { densecoco } from './densecoco.js'
 import { gpt4roi } from './gpt4roi.js'
 import { llava } from './llava.js'
+import { osprey } from './osprey.js'
 import { qwenVl } from './qwen-vl.js'
 import { sharegpt } from './sharegpt.js'
 import type { TargetFormat } from './target-format.js'
 import { vgdata } from './vgdata.js'
+import { vipLlava } from './vip-llava.js'
 
 /** Every target format by name. */
 export const FORMATS = {
@@ -15,6 +17,8 @@ export const FORMATS = {
   llava,
   sharegpt,
   'qwen-vl': qwenVl,
+  osprey,
+  'vip-llava': vipLlava,
 } satisfies Record<string, TargetFormat>
 
 /** A registered format name. */

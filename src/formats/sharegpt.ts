@@ -1,16 +1,22 @@
 // sharegpt: LLaMA-Factory's multimodal sharegpt records `{messages: [{role, content}], images: [path]}` plus a
 // `dataset_info.json` entry (reference/formats.md §3). Hard rule checked here: the number of `<image>` tokens in the
 // messages equals images.length (LLaMA-Factory #6135), and `images` is a list (#5883).
-// Regions are inline text as in llava: `region{k} [x1,y1,x2,y2]`, normalised xyxy, 3 decimals.
+// Regions are inline text as in llava, in the `boxes` convention (box-convention.ts; default `original-3dp`, the
+// normalised xyxy with 3 decimals pixcap wrote before conventions existed). For Qwen2.5-VL / Qwen3-VL / InternVL
+// trained through LLaMA-Factory pick `--boxes qwen2.5-vl|qwen3-vl|internvl`. Image paths are resolved by
+// LLaMA-Factory against `media_dir` (default: dataset_dir), so `--image-root` should name the images folder relative
+// to it, or be absolute.
 import { z } from 'zod'
 import { PixcapError } from '../errors.js'
 import type { ImageRecord } from '../records/region-record.js'
 import { countToken } from '../instruct/gpt4roi-conversation.js'
-import { textBox, renderTurns } from './box-text.js'
+import { BOX_CONVENTIONS, TEXT_BOX_CONVENTIONS } from './box-convention.js'
+import { conventionBox, renderTurns } from './box-text.js'
+import { groundingSample } from './grounding.js'
 import { t, type FieldSpec } from './field-spec.js'
 import { optionsParser } from './format-options.js'
 import { samplesFor } from './gpt4roi.js'
-import type { CorpusSummary, FormatContext, FormatResult, RowFormat, SidecarFile } from './target-format.js'
+import { imageRef, type CorpusSummary, type FormatContext, type FormatResult, type RowFormat, type SidecarFile } from './target-format.js'
 
 /** LLaMA-Factory's image placeholder; its mllm_demo puts it at the start of the user turn (formats.md §3). */
 export const SHAREGPT_IMAGE_TOKEN = '<image>'
@@ -24,7 +30,12 @@ export type SharegptRow = z.infer<typeof SharegptRow>
 
 /** sharegpt options. */
 export const SharegptOptions = z
-  .object({ task: z.enum(['region_caption', 'referring']).default('region_caption'), dropSmall224: z.boolean().default(false) })
+  .object({
+    /** grounding: one sample per image whose answer lists every region in the convention's answer syntax (grounding.ts). */
+    task: z.enum(['region_caption', 'referring', 'grounding']).default('region_caption'),
+    dropSmall224: z.boolean().default(false),
+    boxes: z.enum(TEXT_BOX_CONVENTIONS).default('original-3dp'),
+  })
   .strict()
 
 const parseOptions = optionsParser('sharegpt', SharegptOptions)
@@ -71,19 +82,34 @@ export const sharegpt: RowFormat<SharegptRow> = {
   name: 'sharegpt',
   summary:
     'LLaMA-Factory sharegpt {messages:[{role,content}], images:[path]} + dataset_info.json; one `<image>` per image; ' +
-    'regions inline as `region{k} [x1,y1,x2,y2]` (normalised xyxy, 3 decimals)',
+    'regions inline as `region{k} <box>` in the `boxes` convention (default original-3dp: normalised xyxy, 3 decimals)',
   schema: SharegptRow,
   fields,
   options: SharegptOptions,
   fromImage(image: ImageRecord, ctx: FormatContext): FormatResult<SharegptRow> {
-    const { samples, rejects } = samplesFor(image, ctx, parseOptions(ctx.options))
+    const { boxes, task, dropSmall224 } = parseOptions(ctx.options)
+    const convention = BOX_CONVENTIONS[boxes]
+    if (task === 'grounding') {
+      const { sample, rejects } = groundingSample(image, ctx, convention, { dropSmall224, format: 'sharegpt' })
+      if (sample === null) return { rows: [], rejects }
+      const row: SharegptRow = {
+        messages: [
+          { role: 'user', content: SHAREGPT_IMAGE_TOKEN + sample.question },
+          { role: 'assistant', content: sample.answer },
+        ],
+        images: [imageRef(ctx, image.imagePath)],
+      }
+      checkImageCount(row, { file: image.origin?.file ?? image.source, id: String(image.imageId) })
+      return { rows: [row], rejects }
+    }
+    const { samples, rejects } = samplesFor(image, ctx, { task, dropSmall224 })
     const rows = samples.map((s) => {
       const row: SharegptRow = {
-        messages: renderTurns(s, textBox, SHAREGPT_IMAGE_TOKEN).map((turn) => ({
+        messages: renderTurns(s, conventionBox(convention, s), SHAREGPT_IMAGE_TOKEN).map((turn) => ({
           role: turn.from === 'human' ? ('user' as const) : ('assistant' as const),
           content: turn.value,
         })),
-        images: [s.image.imagePath],
+        images: [imageRef(ctx, s.image.imagePath)],
       }
       checkImageCount(row, { file: image.origin?.file ?? image.source, id: s.id })
       return row

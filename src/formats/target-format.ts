@@ -7,6 +7,7 @@
 // - DocumentFormat: one JSON document per split (densecoco, vgdata); the format streams it to disk itself,
 //   atomically (src/util/atomic-write.ts openAtomic), never as one giant string.
 import type { z } from 'zod'
+import type { PromptShape } from '../geometry/prompt-shapes.js'
 import type { ImageRecord } from '../records/region-record.js'
 import type { RejectRecord } from '../records/reject.js'
 import type { TemplateSet } from '../instruct/template-set.js'
@@ -26,12 +27,42 @@ export interface FormatContext {
   split: string
   /** Format-specific options, validated by the format's own `options` schema (unknown keys are an error). */
   options: Record<string, unknown>
+  /**
+   * Prefix for image paths written into rows (`--image-root`): a folder the trainer resolves against (LLaVA's
+   * image_folder, LLaMA-Factory's media_dir) or an absolute path. Absent: paths stay relative to the images root.
+   */
+  imageRoot?: string
+  /** Which draw this is when the corpus holds several epochs (`--epochs`); 0 by default. */
+  epoch?: number
+}
+
+/** The image path a row should carry: `imageRoot/imagePath` (POSIX join) when a root is declared. */
+export function imageRef(ctx: Pick<FormatContext, 'imageRoot'>, imagePath: string): string {
+  if (ctx.imageRoot === undefined || ctx.imageRoot === '') return imagePath
+  return `${ctx.imageRoot.replace(/\/+$/, '')}/${imagePath}`
 }
 
 /** Rows built from one image, and the regions that could not be used (each with a reason; nothing is dropped silently). */
 export interface FormatResult<Row> {
   rows: Row[]
   rejects: RejectRecord[]
+  /** New images the rows reference (visual prompts drawn on the source image); io/ renders them, formats never touch pixels. */
+  renders?: ImageRender[]
+}
+
+/** A drawing job: read `source` (relative to the images root), draw `shapes` in order, write PNG `output` (relative to the corpus). */
+export interface ImageRender {
+  source: string
+  output: string
+  shapes: PromptShape[]
+}
+
+/** What a format needs besides the annotations, given its parsed options. */
+export interface FormatNeeds {
+  /** Each region's COCO RLE from the panoptic PNG (needs --panoptic-dir). */
+  masks?: boolean
+  /** Source image pixels (needs --images-dir). */
+  images?: boolean
 }
 
 /** What writers know about a finished corpus, for formats that emit extra files (e.g. LLaMA-Factory's dataset_info.json). */
@@ -62,6 +93,10 @@ export interface RowFormat<Row = unknown> {
   readonly options: z.ZodType<Record<string, unknown>>
   fromImage(image: ImageRecord, ctx: FormatContext): FormatResult<Row>
   sidecars?(summary: CorpusSummary): SidecarFile[]
+  /** Output files written when the user names none (default: parquet); e.g. `json` for trainers that json.load an array. */
+  readonly defaultOutputs?: readonly string[]
+  /** Inputs the format needs for these options (masks, pixels). */
+  needs?(options: Record<string, unknown>): FormatNeeds
 }
 
 /** What a document format wrote. */

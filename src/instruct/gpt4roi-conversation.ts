@@ -48,6 +48,8 @@ export interface ConversationOptions {
   task?: ConversationTask
   /** Reject boxes with w or h <= 2 px after the 224x224 stretch, as GPT4RoI's pipeline drops them (default false). */
   dropSmall224?: boolean
+  /** Draw number when a corpus holds several epochs (`--epochs`); 0 (the default) keeps the single-draw ids. */
+  epoch?: number
 }
 
 /** One sample: regions in `<bbox>` order, with their chosen captions and normalised boxes. */
@@ -68,6 +70,14 @@ export interface RegionSample {
 export interface ConversationResult {
   samples: RegionSample[]
   rejects: RejectRecord[]
+}
+
+/**
+ * `<imageId>-<chunk>`, or `<imageId>-e<epoch>-<chunk>` for later draws of a multi-epoch corpus, so ids stay unique
+ * and the first draw's ids equal a single-epoch corpus's.
+ */
+export function sampleId(imageId: string | number, chunk: number, epoch = 0): string {
+  return epoch === 0 ? `${imageId}-${chunk}` : `${imageId}-e${epoch}-${chunk}`
 }
 
 /** `region{k} <bbox>`: the first mention of region k (1-based), gpt4roi.md §2. */
@@ -183,7 +193,7 @@ export function buildGpt4RoiConversations(image: ImageRecord, options: Conversat
     start += size
     const captions = part.map((u) => chooseCaption(rng, u.captions))
     const sample: RegionSample = {
-      id: `${image.imageId}-${chunk}`,
+      id: sampleId(image.imageId, chunk, options.epoch ?? 0),
       chunk,
       image,
       regions: part.map((u) => u.region),

@@ -1,5 +1,5 @@
 // Writes one split of a corpus in every requested format (ARCHITECTURE.md "A corpus on disk"):
-//   data/{split}-{i:05d}-of-{n:05d}.parquet, arrow/{split}-{i:05d}-of-{n:05d}.arrow, jsonl/{split}.jsonl
+//   data/{split}-{i:05d}-of-{n:05d}.parquet, arrow/{split}-{i:05d}-of-{n:05d}.arrow, jsonl/{split}.jsonl, json/{split}.json
 // Each Arrow batch is built once (it is also the type check) and fed to the Parquet and Arrow writers, so their
 // shards hold the same rows. Shard files stay under `.incomplete` names until close, when the count is known and
 // every file is renamed; a failure anywhere removes every temporary file and renames nothing.
@@ -8,6 +8,7 @@ import type { RecordBatch } from 'apache-arrow'
 import type { FieldSpec } from '../formats/field-spec.js'
 import { ArrowBatchBuilder, DEFAULT_BATCH_ROWS, IMAGE_BATCH_ROWS, type Row } from './arrow-batch.js'
 import { ArrowStreamFileWriter } from './arrow-ipc-writer.js'
+import { JsonArraySink } from './json-array-sink.js'
 import { JsonlSink } from './jsonl-sink.js'
 import type { FinishedFile, WrittenFile } from './output-file.js'
 import { IMAGE_ROW_GROUP_ROWS, MAX_ROW_GROUP_BYTES, ParquetFileWriter, prestartParquetWorker, TEXT_ROW_GROUP_ROWS } from './parquet-writer.js'
@@ -15,7 +16,7 @@ import type { BatchFileWriter, RowSink } from './row-sink.js'
 import { MAX_SHARD_BYTES, MAX_SHARD_ROWS, planShards, shardFileName, startsNewShard, type BatchSize, type ShardLimits } from './shards.js'
 
 /** Output formats a corpus can be written in. */
-export const OUTPUT_FORMATS = ['parquet', 'arrow', 'jsonl'] as const
+export const OUTPUT_FORMATS = ['parquet', 'arrow', 'jsonl', 'json'] as const
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number]
 
 /** Folder and extension of each format inside a corpus. */
@@ -23,6 +24,7 @@ export const FORMAT_LAYOUT: Record<OutputFormat, { dir: string; ext: string }> =
   parquet: { dir: 'data', ext: 'parquet' },
   arrow: { dir: 'arrow', ext: 'arrow' },
   jsonl: { dir: 'jsonl', ext: 'jsonl' },
+  json: { dir: 'json', ext: 'json' },
 }
 
 /** Options for {@link openCorpusSink}. */
@@ -52,6 +54,11 @@ export function jsonlPath(split: string, job?: { index: number; count: number })
   return job ? `jsonl/${shardFileName(split, job.index, job.count, 'jsonl')}` : `jsonl/${split}.jsonl`
 }
 
+/** Corpus-relative POSIX path of a JSON-array file (one per split, or per job). */
+export function jsonArrayPath(split: string, job?: { index: number; count: number }): string {
+  return job ? `json/${shardFileName(split, job.index, job.count, 'json')}` : `json/${split}.json`
+}
+
 interface OpenShard {
   size: BatchSize
   writers: { format: OutputFormat; writer: BatchFileWriter }[]
@@ -67,7 +74,8 @@ export async function openCorpusSink(o: CorpusSinkOptions): Promise<RowSink> {
   const limits = resolveLimits(o)
   const parquetOptions = { maxRowGroupRows: o.embedImages ? IMAGE_ROW_GROUP_ROWS : TEXT_ROW_GROUP_ROWS, maxRowGroupBytes: MAX_ROW_GROUP_BYTES }
   const jsonl = formats.includes('jsonl') ? await JsonlSink.open(join(o.outDir, jsonlPath(o.split, o.job)), o.fields) : undefined
-  const batchFormats = formats.filter((f) => f !== 'jsonl')
+  const jsonArray = formats.includes('json') ? await JsonArraySink.open(join(o.outDir, jsonArrayPath(o.split, o.job)), o.fields) : undefined
+  const batchFormats = formats.filter((f) => f !== 'jsonl' && f !== 'json')
   if (batchFormats.includes('parquet')) prestartParquetWorker()
 
   const finished: { format: OutputFormat; file: FinishedFile }[][] = []
@@ -116,6 +124,7 @@ export async function openCorpusSink(o: CorpusSinkOptions): Promise<RowSink> {
     rowsSeen += rows.length
     if (batchFormats.length > 0) await writeBatch(batch)
     await jsonl?.write(rows)
+    await jsonArray?.write(rows)
   }
 
   async function abort(): Promise<void> {
@@ -125,6 +134,7 @@ export async function openCorpusSink(o: CorpusSinkOptions): Promise<RowSink> {
     for (const w of s?.writers ?? []) await w.writer.abort()
     for (const files of finished) for (const f of files) await f.file.discard()
     await jsonl?.abort()
+    await jsonArray?.abort()
   }
 
   const guard = async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -171,6 +181,7 @@ export async function openCorpusSink(o: CorpusSinkOptions): Promise<RowSink> {
           }
         }
         if (jsonl) for (const f of await jsonl.close()) written.push({ ...f, file: jsonlPath(o.split, o.job) })
+        if (jsonArray) for (const f of await jsonArray.close()) written.push({ ...f, file: jsonArrayPath(o.split, o.job) })
         failed = true // closed: later writes are errors
         return written
       }),

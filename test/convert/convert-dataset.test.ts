@@ -192,9 +192,13 @@ describe.skipIf(!HAS_SHARED)('convertDataset on the shared Pix2Cap sample (2 ima
 
   it('pixcap convert rejects bad flags with usage errors', async () => {
     const cases: [string[], string][] = [
-      [['--to', 'nope', '--out', 'x'], '--to must be one of gpt4roi, densecoco, vgdata, llava, sharegpt, qwen-vl, got "nope"'],
+      [['--to', 'nope', '--out', 'x'], '--to must be one of gpt4roi, densecoco, vgdata, llava, sharegpt, qwen-vl, osprey, vip-llava, got "nope"'],
       [['--to', 'gpt4roi'], '--out is required'],
-      [['--to', 'gpt4roi', '--out', 'x', '--format', 'csv'], '--format takes parquet, arrow, jsonl (comma-separated), got "csv"'],
+      [['--to', 'gpt4roi', '--out', 'x', '--format', 'csv'], '--format takes parquet, arrow, jsonl, json (comma-separated), got "csv"'],
+      [['--to', 'gpt4roi', '--out', join(dir, 'bad'), '--boxes', 'shikra'], '--to gpt4roi: option boxes: Unrecognized key: "boxes"; gpt4roi takes task, dropSmall224'],
+      [['--to', 'llava', '--out', join(dir, 'bad'), '--boxes', 'pixels'], '--boxes takes original-3dp, llava-1.5, shikra'],
+      [['--to', 'llava', '--out', join(dir, 'bad'), '--epochs', '0'], '--epochs must be a positive integer, got 0'],
+      [['--to', 'vip-llava', '--out', join(dir, 'bad'), '--prompt-shapes', 'rectangle'], '--to vip-llava draws on the images: give --images-dir'],
       [['--to', 'gpt4roi', '--out', 'x', '--shard-index', '1'], '--shard-index and --num-shards go together'],
       [['--to', 'gpt4roi', '--out', join(dir, 'bad'), '--shard-index', '3', '--num-shards', '3'], '--shard-index must be in 0..2, got 3'],
       [['--to', 'densecoco', '--out', join(dir, 'bad'), '--shard-index', '0', '--num-shards', '2'], 'split row formats only'],

@@ -59,7 +59,7 @@ describe.skipIf(!HAS_SHARED)('conversation formats on the filtered Pix2Cap sampl
   it('llava: `<image>\\n` first, text boxes equal the gpt4roi boxes in order, no <bbox> left', () => {
     for (const im of images) {
       const g = gpt4roi.fromImage(im, ctx()).rows
-      const l = llava.fromImage(im, ctx()).rows
+      const l = llava.fromImage(im, ctx({ boxes: 'original-3dp' })).rows
       expect(l.map((r) => r.id)).toEqual(g.map((r) => r.id))
       l.forEach((row, i) => {
         const text = row.conversations.map((t) => t.value).join('\n')

@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { loadTemplates } from '../../src/instruct/load-templates.js'
 import { FORMATS } from '../../src/formats/registry.js'
 import type { FieldType } from '../../src/formats/field-spec.js'
+import { rleEncode } from '../../src/geometry/coco-rle.js'
 
 const templates = (await loadTemplates()).templates
+// A 20x20 square mask at (10, 10): formats that carry masks (osprey, vip-llava mask contours) need one.
+const mask = new Uint8Array(100 * 100)
+for (let y = 10; y < 30; y++) for (let x = 10; x < 30; x++) mask[y * 100 + x] = 1
 const image = {
   source: 'test',
   split: 'val',
@@ -11,7 +15,7 @@ const image = {
   imagePath: '1.jpg',
   width: 100,
   height: 100,
-  regions: [{ regionId: '1:1', segmentId: 1, categoryId: 1, category: 'person', isThing: true, isCrowd: false, bbox: [10, 10, 20, 20] as [number, number, number, number], area: 400, captions: ['a person'] }],
+  regions: [{ regionId: '1:1', segmentId: 1, categoryId: 1, category: 'person', isThing: true, isCrowd: false, bbox: [10, 10, 20, 20] as [number, number, number, number], area: 400, captions: ['a person'], maskRle: rleEncode(mask, 100, 100) }],
 }
 
 /** The zod type a declared FieldType should accept, to compare declaration and schema on a real row. */
@@ -44,7 +48,7 @@ function conforms(value: unknown, type: FieldType): boolean {
 describe('FORMATS registry', () => {
   it('declares each format under its own name', () => {
     for (const [key, format] of Object.entries(FORMATS)) expect(format.name).toBe(key)
-    expect(Object.keys(FORMATS).sort()).toEqual(['densecoco', 'gpt4roi', 'llava', 'qwen-vl', 'sharegpt', 'vgdata'])
+    expect(Object.keys(FORMATS).sort()).toEqual(['densecoco', 'gpt4roi', 'llava', 'osprey', 'qwen-vl', 'sharegpt', 'vgdata', 'vip-llava'])
   })
 
   it.each(Object.values(FORMATS).filter((f) => f.kind === 'rows'))('$name: rows match both the zod schema and the declared fields', (format) => {

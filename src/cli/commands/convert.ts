@@ -4,13 +4,27 @@ import { FILTER_POLICY_FLAGS, FILTER_POLICY_OPTIONS, FILTER_POLICY_USAGE, filter
 import { UsageError } from '../../errors.js'
 import { FORMATS, type FormatName } from '../../formats/registry.js'
 import { OUTPUT_FORMATS, type OutputFormat } from '../../io/corpus-sink.js'
+import { TEXT_BOX_CONVENTIONS } from '../../formats/box-convention.js'
+import { VIP_SHAPES } from '../../formats/vip-llava.js'
 import { intFlag, parseCommandArgs, printJson, type CliIo, type Command, type OptionHelp } from '../command.js'
 import { createProgressBar } from '../progress.js'
 
 const usage =
   `pixcap convert <annotations.json> --to ${Object.keys(FORMATS).join('|')} --out DIR [--panoptic-dir D [--no-verify-masks]] [--images-dir D] ` +
-  `[--seed N (0)] [--max-regions N (15)] [--templates FILE] [--format parquet,arrow,jsonl (parquet)] [--split S] ` +
-  `[--shard-index i --num-shards n] [--embed-images] [--overwrite] [--reject-invalid] ${FILTER_POLICY_USAGE} [--json]`
+  `[--seed N (0)] [--max-regions N (15)] [--templates FILE] [--format parquet,arrow,jsonl,json (format default)] [--split S] ` +
+  `[--shard-index i --num-shards n] [--embed-images] [--overwrite] [--reject-invalid] ` +
+  `[--boxes CONVENTION] [--task T] [--masks] [--image-root DIR] [--epochs N (1)] [--prompt-shapes a,b] ` +
+  `${FILTER_POLICY_USAGE} [--json]`
+
+/** Help for the flags that choose the model family's conventions (box convention, image paths, epochs, prompts). */
+export const CONVERT_TARGET_OPTIONS: OptionHelp[] = [
+  { flag: '--boxes CONVENTION', description: `box convention of text formats (llava, sharegpt): ${TEXT_BOX_CONVENTIONS.join(', ')}`, default: 'llava: llava-1.5, sharegpt: original-3dp' },
+  { flag: '--task T', description: "what the samples ask: region_caption, referring, grounding (sharegpt: every region's box in the convention's answer syntax), grounded_dense (qwen-vl)", default: "the format's own" },
+  { flag: '--masks', description: 'gpt4roi: add each region\'s COCO RLE mask (from --panoptic-dir) in a `masks` column, in <bbox> order' },
+  { flag: '--image-root DIR', description: 'prefix written before every image path in rows: a folder the trainer resolves against (image_folder, media_dir) or an absolute path', default: 'none: paths relative to the images root' },
+  { flag: '--epochs N', description: 'write N independent draws (templates, region order, chunks, prompt shapes) per image, as the upstream loaders draw each epoch', default: '1' },
+  { flag: '--prompt-shapes LIST', description: `vip-llava: shapes to draw, comma-separated from ${Object.keys(VIP_SHAPES).map((k) => `"${k}"`).join(', ')}`, default: 'all five' },
+]
 
 /** Every flag of `convert`, as `--help` lists it. */
 export const CONVERT_OPTIONS: OptionHelp[] = [
@@ -22,13 +36,14 @@ export const CONVERT_OPTIONS: OptionHelp[] = [
   { flag: '--seed N', description: 'seed for template choice and region order', default: '0' },
   { flag: '--max-regions N', description: 'regions per sample', default: '15' },
   { flag: '--templates FILE', description: 'instruction template file', default: 'templates/pixcap-default.json' },
-  { flag: '--format LIST', description: 'comma-separated: parquet, arrow, jsonl', default: 'parquet' },
+  { flag: '--format LIST', description: 'comma-separated: parquet, arrow, jsonl, json (one JSON array)', default: "the format's own (parquet; json for llava, qwen-vl, osprey, vip-llava)" },
   { flag: '--split S', description: 'split name in file names and the manifest', default: 'from the file name (*_train, *_val), else train' },
   { flag: '--shard-index i', description: 'this job\'s index in a cluster array job (with --num-shards)' },
   { flag: '--num-shards n', description: 'number of jobs in the array job (then pixcap merge-manifests)' },
   { flag: '--embed-images', description: 'store each photo\'s bytes in the rows (needs --images-dir)' },
   { flag: '--overwrite', description: 'replace a corpus already in --out, removing exactly the files its manifest lists' },
   { flag: '--reject-invalid', description: 'turn input errors (invalid entries, duplicate ids) into counted rejects instead of stopping' },
+  ...CONVERT_TARGET_OPTIONS,
   ...FILTER_POLICY_OPTIONS,
   { flag: '--json', description: 'print the result (or the error) as JSON on stdout' },
 ]
@@ -54,6 +69,12 @@ export function parseConvertArgs(rawArgs: string[], cwd: string): ConvertOptions
       'no-verify-masks': { type: 'boolean' },
       overwrite: { type: 'boolean' },
       'reject-invalid': { type: 'boolean' },
+      boxes: { type: 'string' },
+      task: { type: 'string' },
+      masks: { type: 'boolean' },
+      'image-root': { type: 'string' },
+      epochs: { type: 'string' },
+      'prompt-shapes': { type: 'string' },
       json: { type: 'boolean' },
       ...FILTER_POLICY_FLAGS,
     },
@@ -62,8 +83,8 @@ export function parseConvertArgs(rawArgs: string[], cwd: string): ConvertOptions
   if (values.to === undefined) throw new UsageError('pixcap convert: --to is required', usage)
   if (!(values.to in FORMATS)) throw new UsageError(`--to must be one of ${Object.keys(FORMATS).join(', ')}, got "${values.to}"`, usage)
   if (values.out === undefined) throw new UsageError('pixcap convert: --out is required', usage)
-  const formats = (values.format ?? 'parquet').split(',').map((s) => s.trim()).filter((s) => s !== '')
-  for (const f of formats) {
+  const formats = values.format === undefined ? undefined : values.format.split(',').map((s) => s.trim()).filter((s) => s !== '')
+  for (const f of formats ?? []) {
     if (!(OUTPUT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format takes ${OUTPUT_FORMATS.join(', ')} (comma-separated), got "${f}"`, usage)
   }
   if ((values['shard-index'] === undefined) !== (values['num-shards'] === undefined)) {
@@ -71,6 +92,14 @@ export function parseConvertArgs(rawArgs: string[], cwd: string): ConvertOptions
   }
   if (values['verify-masks'] && values['no-verify-masks']) throw new UsageError('--verify-masks and --no-verify-masks contradict each other', usage)
   if (values['no-verify-masks'] && values['panoptic-dir'] === undefined) throw new UsageError('--no-verify-masks goes with --panoptic-dir', usage)
+  const formatOptions: Record<string, unknown> = {}
+  if (values.boxes !== undefined) {
+    if (!(TEXT_BOX_CONVENTIONS as readonly string[]).includes(values.boxes)) throw new UsageError(`--boxes takes ${TEXT_BOX_CONVENTIONS.join(', ')}, got "${values.boxes}"`, usage)
+    formatOptions.boxes = values.boxes
+  }
+  if (values.task !== undefined) formatOptions.task = values.task
+  if (values.masks === true) formatOptions.masks = true
+  if (values['prompt-shapes'] !== undefined) formatOptions.shapes = values['prompt-shapes'].split(',').map((s) => s.trim()).filter((s) => s !== '')
   const seed = intFlag('seed', values.seed, 0, usage)
   if (seed < 0 || seed > 0xffffffff) throw new UsageError(`--seed must be in 0..4294967295, got ${seed}`, usage)
   const abs = (p: string | undefined) => (p === undefined ? undefined : resolve(cwd, p))
@@ -83,7 +112,10 @@ export function parseConvertArgs(rawArgs: string[], cwd: string): ConvertOptions
     seed,
     ...(values['max-regions'] !== undefined ? { maxRegions: intFlag('max-regions', values['max-regions'], 15, usage) } : {}),
     ...(values.templates !== undefined ? { templates: abs(values.templates) } : {}),
-    formats: formats as OutputFormat[],
+    ...(formats !== undefined ? { formats: formats as OutputFormat[] } : {}),
+    ...(values['image-root'] !== undefined ? { imageRoot: values['image-root'] } : {}),
+    ...(values.epochs !== undefined ? { epochs: intFlag('epochs', values.epochs, 1, usage) } : {}),
+    ...(Object.keys(formatOptions).length > 0 ? { formatOptions } : {}),
     ...(values.split !== undefined ? { split: values.split } : {}),
     ...(values['num-shards'] !== undefined
       ? { shard: { index: intFlag('shard-index', values['shard-index'], 0, usage), count: intFlag('num-shards', values['num-shards'], 1, usage) } }
@@ -136,7 +168,7 @@ export async function runConvertAndReport(options: ConvertOptions, json: boolean
 /** `pixcap convert`: Pix2Cap-COCO -> a target format on disk (Parquet / Arrow / JSONL, rejects, manifest). */
 export const convertCommand: Command = {
   name: 'convert',
-  summary: 'convert Pix2Cap-COCO into a training corpus (gpt4roi, densecoco, vgdata, llava, sharegpt, qwen-vl)',
+  summary: `convert Pix2Cap-COCO into a training corpus (${Object.keys(FORMATS).join(', ')})`,
   usage,
   options: CONVERT_OPTIONS,
   async run(rawArgs, io) {
