@@ -10,6 +10,7 @@ import { PixcapError } from '../errors.js'
 import { readImageSize } from '../io/image-size.js'
 import { readJsonFile } from '../io/read-json.js'
 import { resolveInside } from '../io/safe-path.js'
+import type { RegionQuestion } from '../schemas/region-qa.js'
 import { openAtomic, writeFileAtomic } from '../util/atomic-write.js'
 import { sha256File } from '../util/sha256.js'
 
@@ -28,15 +29,8 @@ export const RawVgCaptionTest = z.looseObject({
   annotations: z.array(z.looseObject({ id: Id, image_id: Id, bbox: z.unknown(), caption: z.string() })),
 })
 
-/** One bridge question (a line of questions.jsonl). */
-export interface VgQuestion {
-  question_id: string | number
-  image: string
-  width: number
-  height: number
-  text: string
-  boxes: [number, number, number, number][]
-}
+/** One bridge question (a line of questions.jsonl): the shared question line of src/schemas/region-qa.ts. */
+export type VgQuestion = RegionQuestion
 
 /** Options of prepareVgRegionCaption. */
 export interface VgPrepareOptions {
