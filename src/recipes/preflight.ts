@@ -139,16 +139,18 @@ export async function preflightPlan(plan: Plan, python: string, probes: Prefligh
 
   for (const step of plan.steps) {
     if (step.kind === 'command') {
+      const metricsAt = step.argv.indexOf('--metrics')
+      // Without --metrics the scorers compute every metric they know, METEOR and SPICE included.
+      const metrics = metricsAt >= 0 ? (step.argv[metricsAt + 1] ?? '').toUpperCase().split(',') : ['METEOR', 'SPICE']
+      const jarUnused = (flag: string) => (flag === '--meteor-jar' && !metrics.includes('METEOR')) || (flag === '--spice-jar' && !metrics.includes('SPICE'))
       step.argv.forEach((word, i) => {
         const kind = INPUT_FLAGS[word]
         const value = step.argv[i + 1]
-        if (!kind || value === undefined || (word === '--judge-prompt-from' && value === 'pixcap')) return
+        if (!kind || value === undefined || (word === '--judge-prompt-from' && value === 'pixcap') || jarUnused(word)) return
         need(step, word.slice(2), value, kind, word === '--judge-prompt-from' ? ' (a ViP-LLaVA checkout; or --set judge_prompt=pixcap for pixcap\'s own prompt)' : '')
       })
-      const metricsAt = step.argv.indexOf('--metrics')
-      const metrics = metricsAt >= 0 ? (step.argv[metricsAt + 1] ?? '').toUpperCase().split(',') : []
       for (const [metric, flag] of [['METEOR', '--meteor-jar'], ['SPICE', '--spice-jar']] as const) {
-        if (!metrics.includes(metric)) continue
+        if (metricsAt < 0 || !metrics.includes(metric)) continue
         if (!step.argv.includes(flag)) problems.push({ step: step.name, what: `${metric} jar`, detail: `--metrics asks for ${metric}, which runs its Java jar; give ${flag}` })
         else if (!(await probes.onPath('java'))) problems.push({ step: step.name, what: 'java', detail: `${metric} runs a Java jar, and java is not on PATH (Debian: apt-get install default-jre-headless)` })
       }
