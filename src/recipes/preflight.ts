@@ -33,7 +33,7 @@ export interface PreflightReport {
 /** How the check looks at the machine (defaults: spawn python, nvidia-smi, search PATH). */
 export interface PreflightProbes {
   /** Modules among `modules` that `python` cannot import (find_spec), or an error when python does not run. */
-  missingModules(python: string, modules: string[]): Promise<{ missing: string[] } | { error: string }>
+  missingModules(python: string, modules: string[], pythonPath?: string[]): Promise<{ missing: string[] } | { error: string }>
   gpuCount(): Promise<number>
   onPath(program: string): Promise<boolean>
 }
@@ -41,7 +41,7 @@ export interface PreflightProbes {
 /** The probes of this machine. */
 export function machineProbes(env: Record<string, string | undefined>): PreflightProbes {
   return {
-    async missingModules(python, modules) {
+    async missingModules(python, modules, pythonPath = []) {
       const script = [
         'import importlib.util, json, sys',
         'def missing(m):',
@@ -51,7 +51,9 @@ export function machineProbes(env: Record<string, string | undefined>): Prefligh
         '        return True',
         'print(json.dumps([m for m in sys.argv[1:] if missing(m)]))',
       ].join('\n')
-      const r = await execa(python, ['-c', script, ...modules], { env, reject: false, timeout: 60_000 })
+      // The bridge puts the GPT4RoI checkout on PYTHONPATH (it vendors mmcv/mmdet), so the probe does too.
+      const PYTHONPATH = [...pythonPath, env.PYTHONPATH].filter(Boolean).join(':')
+      const r = await execa(python, ['-c', script, ...modules], { env: { ...env, PYTHONPATH }, reject: false, timeout: 60_000 })
       if (r.exitCode !== 0) return { error: `${python} did not run (${r.failed && r.exitCode === undefined ? r.shortMessage : `exit code ${r.exitCode}`}): ${String(r.stderr ?? '').trim().split('\n').at(-1) ?? ''}` }
       try {
         return { missing: JSON.parse(String(r.stdout).trim().split('\n').at(-1) ?? '[]') as string[] }
@@ -164,9 +166,10 @@ export async function preflightPlan(plan: Plan, python: string, probes: Prefligh
     const backend = typeof c.backend === 'string' ? c.backend : null
     const bridge = step.argv.includes('train') ? 'train' : step.argv.includes('infer') ? 'infer' : null
     if (backend && bridge) {
-      const mods = modulesFor.get(python) ?? new Set<string>()
+      const key = backend === 'gpt4roi' && typeof c.gpt4roi_home === 'string' ? resolve(step.cwd, c.gpt4roi_home) : ''
+      const mods = modulesFor.get(key) ?? new Set<string>()
       for (const m of BACKEND_MODULES[bridge]?.[backend] ?? []) mods.add(m)
-      modulesFor.set(python, mods)
+      modulesFor.set(key, mods)
     }
     const corpus = need(step, 'corpus', c.corpus, 'dir')
     if (corpus) need(step, 'corpus manifest', join(corpus, 'manifest.json'), 'file', ' (written last by pixcap convert; a corpus without it is incomplete)')
@@ -228,10 +231,10 @@ export async function preflightPlan(plan: Plan, python: string, probes: Prefligh
   }
 
   if (plan.steps.some((s) => s.kind === 'bridge')) {
-    for (const [py, mods] of modulesFor) {
-      const r = await probes.missingModules(py, [...mods])
+    for (const [home, mods] of modulesFor) {
+      const r = await probes.missingModules(python, [...mods], home ? [home] : [])
       if ('error' in r) problems.push({ step: null, what: 'python', detail: r.error })
-      else for (const m of r.missing) problems.push({ step: null, what: `python package ${m}`, detail: `${py} cannot import ${m}` })
+      else for (const m of r.missing) problems.push({ step: null, what: `python package ${m}`, detail: `${python} cannot import ${m}${home ? ` (with ${home} on PYTHONPATH)` : ''}` })
     }
     if (modulesFor.size === 0 && !(await probes.onPath(python))) problems.push({ step: null, what: 'python', detail: `${python}: not found` })
   }
