@@ -91,8 +91,10 @@ export interface RunOutcome {
 export async function runRecipe(o: RunRecipeOptions): Promise<RunOutcome> {
   const { plan, recipe, python } = await prepare(o)
   // The plan check first: every missing prerequisite at once, before any run directory exists or anything launches.
-  const preflight = await preflightPlan(plan, python, o.probes ?? machineProbes(o.env))
-  if (!preflight.ok) throw new PixcapError('not_found', plan.recipe.file ?? plan.recipe.name, [], renderPreflight(preflight).trimEnd())
+  // Not for Slurm: the job runs on compute nodes whose data, packages and GPUs this submit host cannot see
+  // (`--dry-run` still shows the check, as seen from here).
+  const preflight = plan.sbatch ? null : await preflightPlan(plan, python, o.probes ?? machineProbes(o.env))
+  if (preflight && !preflight.ok) throw new PixcapError('not_found', plan.recipe.file ?? plan.recipe.name, [], renderPreflight(preflight).trimEnd())
   // Provenance: a missing corpus is an error before any run directory exists.
   const datasets = await datasetRefs(plan.datasets)
   const [pixcapGit, upstreamGit, gpus] = await Promise.all([gitInfo(PACKAGE_ROOT), plan.upstream.gpt4roi ? gitInfo(plan.upstream.gpt4roi) : null, gpuInventory(o.env)])
