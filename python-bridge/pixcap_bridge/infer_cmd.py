@@ -23,7 +23,11 @@ def infer_command(config_path: str, output_dir: str, emitter: Emitter) -> None:
         from .gpt4roi.infer import infer_gpt4roi as run
     with Heartbeat(emitter, cfg.float("heartbeat_seconds", 10.0)):
         answers = run(cfg, questions, emitter)
-    emitter.artifact(write_answers(output_dir, answers), "predictions")
+    # Every answer says how it was produced (vipbench.md §7: record the decoding settings with every result).
+    metadata = {"backend": backend, "temperature": cfg.float("temperature", 0.0, positive=False),
+                "max_new_tokens": cfg.int("max_new_tokens", 1024 if backend == "gpt4roi" else 32, minimum=1),
+                "seed": cfg.int("seed", 0), "stop": stop}
+    emitter.artifact(write_answers(output_dir, answers, cfg.str("checkpoint"), metadata), "predictions")
     results_dir = cfg.str("results_dir", None)
     if results_dir:
         path = write_vg_results(results_dir, cfg.str("checkpoint"), answers)

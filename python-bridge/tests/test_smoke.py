@@ -67,8 +67,9 @@ def test_infer_loads_the_checkpoint_and_answers(trained, tmp_path):
     with open(qs, "w") as f:
         for r in rows[:3]:
             for k, box in enumerate(r["boxes"]):
-                f.write(json.dumps({"id": f"{r['id']}#{k}", "image": r["image"], "boxes": [box],
-                                    "question": "What is shown in the area marked by region1 <bbox>?"}) + "\n")
+                f.write(json.dumps({"question_id": f"{r['id']}#{k}", "image": r["image"], "width": r["width"],
+                                    "height": r["height"], "boxes": [box],
+                                    "text": "What is shown in the area marked by region1 <bbox>?"}) + "\n")
     n = sum(len(r["boxes"]) for r in rows[:3])
     cfg = write_config(tmp_path / "infer.json", backend="smoke", checkpoint=str(out / "checkpoint-40"),
                        questions=str(qs), images_root=str(images), max_new_tokens=12, device="cpu")
@@ -78,16 +79,20 @@ def test_infer_loads_the_checkpoint_and_answers(trained, tmp_path):
     assert events[-2] == {"v": 1, "type": "artifact", "path": "answers.jsonl", "kind": "predictions"}
     assert [(e["step"], e["total"]) for e in events if e["type"] == "progress"][-1] == (n, n)
     answers = [json.loads(l) for l in open(tmp_path / "inf" / "answers.jsonl")]
-    assert len(answers) == n and all(a["answer"] for a in answers)
+    assert len(answers) == n and all(a["text"] for a in answers)
+    # The answer lines of the shared schema (src/schemas/region-qa.ts), with the decoding settings.
+    assert answers[0]["model_id"] == "checkpoint-40" and answers[0]["prompt"].startswith("The <image> provides")
+    assert answers[0]["metadata"] == {"backend": "smoke", "temperature": 0.0, "max_new_tokens": 12, "seed": 0, "stop": "###"}
     vocab = {w for r in rows for t in r["conversations"] if t["from"] == "gpt" for w in t["value"].split()}
     # A trained model answers in the corpus's caption vocabulary.
-    assert all(set(a["answer"].split()) <= vocab for a in answers), answers
+    assert all(set(a["text"].split()) <= vocab for a in answers), answers
 
 
 def test_infer_rejects_a_box_count_mismatch(trained, tmp_path):
     root, corpus, images, rows, out, _ = trained
     qs = tmp_path / "q.jsonl"
-    qs.write_text(json.dumps({"id": "x", "image": rows[0]["image"], "boxes": [], "question": "what is region1 <bbox>?"}) + "\n")
+    qs.write_text(json.dumps({"question_id": "x", "image": rows[0]["image"], "width": 4, "height": 4, "boxes": [],
+                              "text": "what is region1 <bbox>?"}) + "\n")
     cfg = write_config(tmp_path / "infer.json", backend="smoke", checkpoint=str(out / "checkpoint-40"),
                        questions=str(qs), images_root=str(images), device="cpu")
     p = run_bridge(["infer", "--config", str(cfg), "--output-dir", str(tmp_path / "inf")])

@@ -8,7 +8,8 @@ import { parse as parseYaml } from 'yaml'
 import { type JsonPath, PixcapError, UsageError, toJsonPath } from '../errors.js'
 import { PACKAGE_ROOT } from '../bridge/python.js'
 import { isSecretName } from '../runs/redact.js'
-import { Recipe } from './schema.js'
+import { checkBridgeConfig } from './bridge-config.js'
+import { Recipe, isBridgeStep } from './schema.js'
 
 /** A recipe ready to plan, with where it came from. */
 export interface LoadedRecipe {
@@ -164,6 +165,23 @@ export interface LoadRecipeOptions {
   env: Record<string, string | undefined>
 }
 
+/** Keys a recipe has at its top level (the zod schema's shape). */
+const RECIPE_KEYS = new Set(Object.keys(Recipe.shape))
+
+/**
+ * Where a `--set` lands: `name=value` for a name that is no top-level key but is one of the recipe's `vars` means
+ * `vars.name` (what a user means by `--set corpus=...`); any other unknown top-level key is a usage error naming the
+ * flag, not a schema error blamed on the recipe file.
+ */
+export function overridePath(doc: Record<string, unknown>, path: string[], text: string): string[] {
+  const head = path[0] as string
+  if (RECIPE_KEYS.has(head)) return path
+  const vars = isRecord(doc.vars) ? doc.vars : {}
+  if (Object.hasOwn(vars, head)) return ['vars', ...path]
+  const names = Object.keys(vars)
+  throw new UsageError(`--set ${text}: "${head}" is neither a recipe key (${[...RECIPE_KEYS].join(', ')}) nor one of its vars${names.length ? ` (${names.join(', ')})` : ''}; to add a variable, write --set vars.${path.join('.')}=...`)
+}
+
 /** Loads, overrides, interpolates and validates a recipe. */
 export async function loadRecipe(o: LoadRecipeOptions): Promise<LoadedRecipe> {
   const file = findRecipeFile(o.recipe, o.cwd)
@@ -176,11 +194,14 @@ export async function loadRecipe(o: LoadRecipeOptions): Promise<LoadedRecipe> {
   if (!isRecord(doc)) throw new PixcapError('schema', file, [], 'expected a mapping at the top level')
   for (const s of o.set ?? []) {
     const { path, value } = parseOverride(s)
-    setPath(doc, path, value, file)
+    setPath(doc, overridePath(doc, path, s), value, file)
   }
   for (const k of Object.keys(isRecord(doc.env) ? doc.env : {})) {
     if (isSecretName(k)) throw new PixcapError('schema', file, ['env', k], 'secret variables (names with TOKEN, KEY or SECRET) may not be set in a recipe; export them in the shell instead')
   }
   const recipe = validateRecipe(interpolate(doc, o.env, file), file)
+  recipe.steps.forEach((step, i) => {
+    if (isBridgeStep(step)) checkBridgeConfig(step.bridge, step.config, file, ['steps', i, 'config'])
+  })
   return { recipe, file: isAbsolute(file) ? file : resolve(file) }
 }

@@ -103,10 +103,13 @@ export function planRun(o: PlanOptions): Plan {
       const distributed = step.distributed ?? step.bridge !== 'env'
       // A bridge that starts its own workers (python-bridge's gpt4roi backend runs torch.distributed.run itself) is
       // run once (`distributed: false`); it gets the recipe's topology in its config instead of being wrapped.
+      // The gpt4roi backend gets the checkout the run records (upstream.gpt4roi) unless its config names one, so that
+      // switching a recipe to the smoke backend is one `--set vars.backend=smoke`.
+      const home = step.config.backend === 'gpt4roi' && step.config.gpt4roi_home === undefined && recipe.upstream.gpt4roi ? { gpt4roi_home: resolve(o.cwd, recipe.upstream.gpt4roi) } : {}
       const content: Record<string, unknown> =
         launcher.type === 'torchrun' && !distributed
-          ? { launcher_argv: torchrunArgv(launcher, []), nnodes: launcher.nnodes, nproc_per_node: launcher.nproc_per_node, master_port: launcher.master_port, ...step.config }
-          : step.config
+          ? { launcher_argv: torchrunArgv(launcher, []), nnodes: launcher.nnodes, nproc_per_node: launcher.nproc_per_node, master_port: launcher.master_port, ...home, ...step.config }
+          : { ...home, ...step.config }
       let argv: string[]
       if (launcher.type === 'torchrun' && distributed) argv = torchrunArgv(launcher, entry)
       else argv = localArgv(o.python, entry)

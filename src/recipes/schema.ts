@@ -65,7 +65,8 @@ export const BridgeStep = z.strictObject({
 /** A plain command (argv array, never a shell string), e.g. a scorer. */
 export const CommandStep = z.strictObject({
   name: z.string().regex(/^[\w.-]+$/, 'letters, digits, _ . - only'),
-  command: z.array(z.string()).min(1),
+  /** Words of the argv; a number or boolean (e.g. a `${var}` that is one) becomes its text. */
+  command: z.array(z.union([z.string(), z.number(), z.boolean()]).transform(String)).min(1),
   env: z.record(z.string(), z.string()).default({}),
   cwd: z.string().optional(),
   timeout_s: z.number().positive().optional(),

@@ -12,6 +12,7 @@ import { formatArgv, spawnBridge } from '../bridge/spawn-bridge.js'
 import { checkRelativePath } from '../io/safe-path.js'
 import { loadRecipe } from '../recipes/load.js'
 import { type Plan, planRun } from '../recipes/plan.js'
+import { type PreflightProbes, type PreflightReport, machineProbes, preflightPlan, renderPreflight } from '../recipes/preflight.js'
 import type { Recipe } from '../recipes/schema.js'
 import { writeFileAtomic, writeStreamAtomic } from '../util/atomic-write.js'
 import { readTail } from '../util/read-tail.js'
@@ -41,6 +42,8 @@ export interface RunRecipeOptions {
   onProgress?: (p: RunProgress) => void
   /** SIGTERM -> SIGKILL grace when cancelling (default 5 s). */
   killGraceMs?: number
+  /** How the plan check looks at the machine (default: this machine). */
+  probes?: PreflightProbes
 }
 
 /** The argv that runs this pixcap's CLI (for recipe command steps starting with `pixcap`). */
@@ -53,20 +56,27 @@ export async function planRecipe(o: Omit<RunRecipeOptions, 'signal' | 'onProgres
   return (await prepare(o)).plan
 }
 
-async function prepare(o: Omit<RunRecipeOptions, 'signal' | 'onProgress'>): Promise<{ plan: Plan; recipe: Recipe }> {
+/** A plan and its check (`pixcap run --dry-run`): nothing is written or spawned except the read-only probes. */
+export async function checkRecipe(o: Omit<RunRecipeOptions, 'signal' | 'onProgress'>): Promise<{ plan: Plan; preflight: PreflightReport }> {
+  const { plan, python } = await prepare(o)
+  return { plan, preflight: await preflightPlan(plan, python, o.probes ?? machineProbes(o.env)) }
+}
+
+async function prepare(o: Omit<RunRecipeOptions, 'signal' | 'onProgress'>): Promise<{ plan: Plan; recipe: Recipe; python: string }> {
   const loaded = await loadRecipe({ recipe: o.recipe, set: o.set, cwd: o.cwd, env: o.env })
   const runId = newRunId()
+  const python = resolvePython(o.env, loaded.recipe.python)
   const plan = planRun({
     recipe: loaded.recipe,
     recipeFile: loaded.file,
     runId,
     runDir: join(o.runsDir, runId),
     cwd: o.cwd,
-    python: resolvePython(o.env, loaded.recipe.python),
+    python,
     bridgeEnv: bridgeEnv(),
     pixcapArgv: pixcapArgv(),
   })
-  return { plan, recipe: loaded.recipe }
+  return { plan, recipe: loaded.recipe, python }
 }
 
 /** How a run ended. */
@@ -79,8 +89,13 @@ export interface RunOutcome {
 
 /** Runs a recipe to its end (or, on Slurm, submits it) and returns the final record. */
 export async function runRecipe(o: RunRecipeOptions): Promise<RunOutcome> {
-  const { plan, recipe } = await prepare(o)
-  // Provenance first: a missing corpus is an error before any run directory exists.
+  const { plan, recipe, python } = await prepare(o)
+  // The plan check first: every missing prerequisite at once, before any run directory exists or anything launches.
+  // Not for Slurm: the job runs on compute nodes whose data, packages and GPUs this submit host cannot see
+  // (`--dry-run` still shows the check, as seen from here).
+  const preflight = plan.sbatch ? null : await preflightPlan(plan, python, o.probes ?? machineProbes(o.env))
+  if (preflight && !preflight.ok) throw new PixcapError('not_found', plan.recipe.file ?? plan.recipe.name, [], renderPreflight(preflight).trimEnd())
+  // Provenance: a missing corpus is an error before any run directory exists.
   const datasets = await datasetRefs(plan.datasets)
   const [pixcapGit, upstreamGit, gpus] = await Promise.all([gitInfo(PACKAGE_ROOT), plan.upstream.gpt4roi ? gitInfo(plan.upstream.gpt4roi) : null, gpuInventory(o.env)])
   const paths = await createRunDir(o.runsDir, plan.runId)

@@ -1,12 +1,11 @@
-// Answers come either as the grading dict `{"v1_{question_id}": text}` or as the answer JSONL that
-// llava/eval/model_vqa.py (and the bridge's infer) writes, one `{question_id, text, ...}` per line (vipbench.md §3).
+// Answers come either as the grading dict `{"v1_{question_id}": text}` or as answer lines, one per question: the
+// shared RegionAnswer line (src/schemas/region-qa.ts) that the bridge's infer writes and that has the field names of
+// llava/eval/model_vqa.py's lines (vipbench.md §3).
 import { readFile } from 'node:fs/promises'
-import { z } from 'zod'
 import { PixcapError } from '../errors.js'
 import { readJsonFile, readJsonlFile } from '../io/read-json.js'
+import { RegionAnswer } from '../schemas/region-qa.js'
 import { RawVipAnswers } from './raw-schema.js'
-
-const AnswerLine = z.looseObject({ question_id: z.number().int().nonnegative(), text: z.string() })
 
 /** Loads answers keyed `v1_{question_id}` from either format (detected by the first non-blank character). */
 export async function loadVipAnswers(file: string): Promise<Record<string, string>> {
@@ -24,6 +23,6 @@ export async function loadVipAnswers(file: string): Promise<Record<string, strin
       if (!(err instanceof PixcapError) || err.code !== 'invalid_json') throw err
     }
   }
-  const lines = await readJsonlFile(file, AnswerLine)
+  const lines = await readJsonlFile(file, RegionAnswer)
   return Object.fromEntries(lines.map((l) => [`v1_${l.question_id}`, l.text]))
 }

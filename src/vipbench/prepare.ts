@@ -9,6 +9,7 @@ import { PixcapError } from '../errors.js'
 import { BEGIN_STRING } from '../instruct/gpt4roi-conversation.js'
 import { readJsonFile, readJsonlFile } from '../io/read-json.js'
 import { checkRelativePath } from '../io/safe-path.js'
+import type { RegionQuestion } from '../schemas/region-qa.js'
 import { openAtomic } from '../util/atomic-write.js'
 import { RawLabelMe, RawVipMetaFile, RawVipQuestion, type RawVipMeta } from './raw-schema.js'
 import { rewriteObjTags, shapeBox, type PixelBox } from './region-tokens.js'
@@ -18,16 +19,13 @@ import { rewriteObjTags, shapeBox, type PixelBox } from './region-tokens.js'
 export const VipSplit = z.enum(['bbox', 'human'])
 export type VipSplit = z.infer<typeof VipSplit>
 
-/** One prepared question for the bridge's `infer`. */
-export interface VipBenchQuestion {
+/**
+ * One prepared question for the bridge's `infer`: the shared question line (src/schemas/region-qa.ts) with `image`
+ * relative to `<root>/source_image`, plus the ViP-Bench key, `<objN>` labels and capabilities.
+ */
+export type VipBenchQuestion = RegionQuestion & {
   question_id: number
   key: string
-  /** Relative to `<root>/source_image`. */
-  image: string
-  width: number
-  height: number
-  text: string
-  boxes: [number, number, number, number][]
   labels: string[]
   capability: string[]
   category?: string

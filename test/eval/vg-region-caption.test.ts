@@ -49,7 +49,7 @@ describe('VG region-caption preparation', () => {
     const out = join(dir, 'q1/questions.jsonl')
     const refsOut = join(dir, 'q1/references.json')
     const r = await prepareVgRegionCaption({ annotations: testFile, imagesDir, out, refsOut })
-    expect(r).toMatchObject({ questions: 3, sizeFrom: 'image headers', sizeMismatches: 1, boxesOutside: 1, unusedAnnotations: 1 })
+    expect(r).toMatchObject({ layout: 'glamm', questions: 3, sizeFrom: 'image headers', sizeMismatches: 1, boxesOutside: 1, unusedAnnotations: 1 })
     expect(r.annotationsSha256).toBe(await sha256File(testFile))
     const qs = await lines(out)
     expect(qs[0]).toEqual({ question_id: 10, image: 'a.png', width: 40, height: 20, text: VG_REGION_PROMPT, boxes: [[4 / 40, 2 / 20, 12 / 40, 8 / 20]] })
@@ -59,6 +59,36 @@ describe('VG region-caption preparation', () => {
     const refs = await readCaptionReferences(refsOut)
     expect([...refs]).toEqual([['10', ['a small dog']], ['11', ['a red ball']], ['12', ['grass near the fence']]])
     expect(JSON.parse(await readFile(refsOut, 'utf8')).info.annotations_sha256).toBe(r.annotationsSha256)
+  })
+
+  it("reads GRiT's test.json: several regions per image, one question and one reference per annotation id", async () => {
+    // GRiT layout (gpt4roi.md §12): VG image ids, annotation ids 1..N, several regions per image.
+    const grit = {
+      images: [{ id: 2345, file_name: 'a.png', width: 40, height: 20 }, { id: 2346, file_name: 'c.png', width: 30, height: 30 }],
+      annotations: [
+        { id: 1, image_id: 2345, bbox: [4, 2, 8, 6], caption: 'a small dog' },
+        { id: 2, image_id: 2345, bbox: [20, 10, 10, 5], caption: 'a red ball' },
+        { id: 3, image_id: 2346, bbox: [0, 0, 15, 15], caption: 'grass' },
+        { id: 4, image_id: 777, bbox: [0, 0, 1, 1], caption: 'image not listed' },
+      ],
+    }
+    const file = join(dir, 'grit-test.json')
+    await writeFile(file, JSON.stringify(grit))
+    const out = join(dir, 'grit/questions.jsonl')
+    const refsOut = join(dir, 'grit/refs.json')
+    const r = await prepareVgRegionCaption({ annotations: file, imagesDir, out, refsOut })
+    expect(r).toMatchObject({ layout: 'grit', questions: 3, unusedAnnotations: 1 })
+    const qs = await lines(out)
+    expect(qs.map((q) => [q.question_id, q.image, q.boxes[0]])).toEqual([
+      [1, 'a.png', [4 / 40, 2 / 20, 12 / 40, 8 / 20]],
+      [2, 'a.png', [20 / 40, 10 / 20, 30 / 40, 15 / 20]],
+      [3, 'c.png', [0, 0, 15 / 30, 15 / 30]],
+    ])
+    const refs = JSON.parse(await readFile(refsOut, 'utf8'))
+    expect(refs.annotations.map((a: { image_id: number; caption: string }) => [a.image_id, a.caption])).toEqual([[1, 'a small dog'], [2, 'a red ball'], [3, 'grass']])
+    grit.annotations.push({ id: 2, image_id: 2346, bbox: [1, 1, 2, 2], caption: 'dup' })
+    await writeFile(file, JSON.stringify(grit))
+    await expect(prepareVgRegionCaption({ annotations: file, out, refsOut })).rejects.toThrow(`${file}: annotations[4].id: annotation id 2 is used twice`)
   })
 
   it('uses the JSON width/height without --images-dir', async () => {
@@ -82,7 +112,7 @@ describe('VG region-caption preparation', () => {
     patch(t)
     await writeFile(join(sub, 'test.json'), JSON.stringify(t))
     const out = join(sub, 'questions.jsonl')
-    await expect(prepareVgRegionCaption({ annotations: join(sub, 'test.json'), imagesDir, out, refsOut: join(sub, 'refs.json') })).rejects.toThrow(msg)
+    await expect(prepareVgRegionCaption({ annotations: join(sub, 'test.json'), imagesDir, out, refsOut: join(sub, 'refs.json'), layout: 'glamm' })).rejects.toThrow(msg)
     await expect(readFile(out)).rejects.toThrow(/ENOENT/)
   })
 })

@@ -57,27 +57,32 @@ describe('planRun', () => {
   it('gpt4roi stage 2 on torchrun: 1 node x 8 GPUs; the bridge launches its workers and gets the topology', async () => {
     const p = await plan('gpt4roi-stage2-pix2cap')
     const step = p.steps[0]
-    expect(p.launcher).toEqual({ type: 'torchrun', torchrun: 'torchrun', nnodes: 1, nproc_per_node: 8, node_rank: 0, master_addr: '127.0.0.1', master_port: 29500 })
+    expect(p.launcher).toEqual({ type: 'torchrun', torchrun: 'torchrun', nnodes: 1, nproc_per_node: 8, node_rank: 0, master_addr: '127.0.0.1', master_port: 25001 })
     expect(step?.argv).toEqual(['/venv/bin/python', '-m', 'pixcap_bridge', 'train', '--config', '/runs/RID/config/train.json', '--output-dir', '/runs/RID/artifacts'])
-    expect(step?.env).toEqual({ NORM_ATTN: '1', ...BRIDGE_ENV })
+    expect(step?.env).toEqual(BRIDGE_ENV) // flash attention off: no NORM_ATTN (train_mem.py L7-11)
     const c = step?.config?.content as Record<string, unknown>
     expect(c).toMatchObject({
-      launcher_argv: ['torchrun', '--nnodes=1', '--nproc_per_node=8', '--master_addr=127.0.0.1', '--master_port=29500'],
-      nnodes: 1, nproc_per_node: 8, master_port: 29500,
-      backend: 'gpt4roi', gpt4roi_home: 'third_party/GPT4RoI', stage1_dir: 'exp/stage1', corpus: 'out/pix2cap-gpt4roi', lr: 2e-5, batch_size: 2, seed: 0,
+      launcher_argv: ['torchrun', '--nnodes=1', '--nproc_per_node=8', '--master_addr=127.0.0.1', '--master_port=25001'],
+      nnodes: 1, nproc_per_node: 8, master_port: 25001,
+      backend: 'gpt4roi', gpt4roi_home: '/work/proj/third_party/pix2cap/third_party/gpt4roi', stage1_dir: 'exp/stage1',
+      // Stage 2 starts from Vicuna; stage 1 comes in through checkpoint-0 (train_stage2.sh L13-31).
+      model_name_or_path: 'checkpoints/vicuna-7b-v0', flash_attn: false,
+      corpus_entry: { type: 'DENSECOCO', ann_file: 'out/pix2cap-densecoco/densecoco/train.json', img_prefix: 'data/coco/train2017' },
+      upstream_data_root: 'data',
     })
     expect(c.gpt4roi_args).toMatchObject({
       num_train_epochs: 2, learning_rate: 2e-5, per_device_train_batch_size: 2, gradient_accumulation_steps: 1, lr_scheduler_type: 'cosine',
       warmup_steps: 3000, bf16: true, tf32: true, gradient_checkpointing: true, model_max_length: 2048, fsdp: 'full_shard auto_wrap',
       fsdp_transformer_layer_cls_to_wrap: 'LlamaDecoderLayer', save_steps: 3000, save_total_limit: 1, seed: 0,
     })
-    expect(p.upstream.gpt4roi).toBe('/work/proj/third_party/GPT4RoI')
+    expect(p.upstream.gpt4roi).toBe('/work/proj/third_party/pix2cap/third_party/gpt4roi')
+    expect(p.datasets).toEqual(['/work/proj/out/pix2cap-densecoco'])
   })
 
   it('a rank-aware bridge step (distributed: true) is wrapped in torchrun', async () => {
     const p = await plan('gpt4roi-stage2-pix2cap', ['steps.train.distributed=true'])
     expect(p.steps[0]?.argv).toEqual([
-      'torchrun', '--nnodes=1', '--nproc_per_node=8', '--master_addr=127.0.0.1', '--master_port=29500',
+      'torchrun', '--nnodes=1', '--nproc_per_node=8', '--master_addr=127.0.0.1', '--master_port=25001',
       '-m', 'pixcap_bridge', 'train', '--config', '/runs/RID/config/train.json', '--output-dir', '/runs/RID/artifacts',
     ])
     expect(p.steps[0]?.config?.content).not.toHaveProperty('launcher_argv')
@@ -87,7 +92,7 @@ describe('planRun', () => {
     const rdzv = await plan('gpt4roi-stage2-pix2cap', ['steps.train.distributed=true', 'launcher.nnodes=2', 'launcher.rdzv_endpoint=node0:29400', 'launcher.rdzv_id=job7'])
     expect(rdzv.steps[0]?.argv.slice(0, 6)).toEqual(['torchrun', '--nnodes=2', '--nproc_per_node=8', '--rdzv_backend=c10d', '--rdzv_endpoint=node0:29400', '--rdzv_id=job7'])
     const master = await plan('gpt4roi-stage2-pix2cap', ['steps.train.distributed=true', 'launcher.nnodes=2', 'launcher.node_rank=1', 'launcher.master_addr=10.0.0.5'])
-    expect(master.steps[0]?.argv.slice(0, 6)).toEqual(['torchrun', '--nnodes=2', '--nproc_per_node=8', '--node_rank=1', '--master_addr=10.0.0.5', '--master_port=29500'])
+    expect(master.steps[0]?.argv.slice(0, 6)).toEqual(['torchrun', '--nnodes=2', '--nproc_per_node=8', '--node_rank=1', '--master_addr=10.0.0.5', '--master_port=25001'])
   })
 
   it('gpt4roi stage 2 on Slurm, 2 nodes: the sbatch script and its submit argv', async () => {
@@ -111,7 +116,6 @@ describe('planRun', () => {
 
 set -euo pipefail
 cd /work/proj
-export NORM_ATTN=1
 export PYTHONPATH=/opt/pixcap/python-bridge
 export PYTHONUNBUFFERED=1
 head_node=$(scontrol show hostnames "$SLURM_JOB_NODELIST" | head -n 1)
@@ -130,14 +134,14 @@ srun --nodes="$SLURM_NNODES" --ntasks-per-node=1 torchrun --nnodes="$SLURM_NNODE
     const p = await plan('vg-region-caption-eval')
     expect(p.steps.map((s) => [s.name, s.kind])).toEqual([['prepare', 'command'], ['infer', 'bridge'], ['score', 'command']])
     expect(p.steps[0]?.argv).toEqual([
-      '/usr/bin/node', '/opt/pixcap/bin/pixcap.js', 'eval', 'vg-prepare', '--annotations', 'data/vg/test_caption.json', '--images-dir', 'data/vg/images',
+      '/usr/bin/node', '/opt/pixcap/bin/pixcap.js', 'eval', 'vg-prepare', '--annotations', 'data/vg/test.json', '--images-dir', 'data/vg/images',
       '--out', '/runs/RID/artifacts/questions.jsonl', '--refs', '/runs/RID/artifacts/references.json', '--json',
     ])
-    expect(p.steps[1]?.config?.content).toMatchObject({ questions: '/runs/RID/artifacts/questions.jsonl', results_dir: '/runs/RID/artifacts/results', temperature: 0 })
+    expect(p.steps[1]?.config?.content).toMatchObject({ questions: '/runs/RID/artifacts/questions.jsonl', results_dir: '/runs/RID/artifacts/results', temperature: 0.2, max_new_tokens: 1024, stop: '###' })
     expect(p.steps[2]?.stdoutFile).toBe('/runs/RID/artifacts/metrics.json')
-    expect(p.steps[2]?.expectedOutputs).toEqual(['/runs/RID/artifacts/metrics.json'])
+    expect(p.steps[2]?.expectedOutputs).toEqual(['/runs/RID/artifacts/metrics.json', '/runs/RID/artifacts/per-sample.jsonl'])
     const v = await plan('vipbench-bbox-eval')
-    expect(v.steps.map((s) => s.name)).toEqual(['infer', 'grade', 'score'])
-    expect(v.steps[1]?.argv).toContain('gpt-4-0613')
+    expect(v.steps.map((s) => s.name)).toEqual(['prepare', 'infer', 'grade', 'score'])
+    expect(v.steps[2]?.argv).toContain('gpt-4-0613')
   })
 })

@@ -40,7 +40,7 @@ describe('slurm launcher', () => {
     const text = await readFile(script, 'utf8')
     expect(text).toContain('#SBATCH --nodes=2\n')
     expect(text).toContain(`--config ${join(out.dir, 'config/train.json')} --output-dir ${join(out.dir, 'artifacts')}`)
-    expect(JSON.parse(await readFile(join(out.dir, 'config/train.json'), 'utf8'))).toMatchObject({ backend: 'gpt4roi', corpus: 'corpus' })
+    expect(JSON.parse(await readFile(join(out.dir, 'config/train.json'), 'utf8'))).toMatchObject({ backend: 'gpt4roi', corpus_entry: { type: 'DENSECOCO', ann_file: 'corpus/densecoco/train.json' } })
     expect((await listRuns(runsDir, { staleMs: 0 }))[0]?.status).toBe('queued') // owned by Slurm: never "lost"
     // The job's output (sbatch --output=stdout.log) tells how far it got.
     await writeFile(join(out.dir, 'stdout.log'), '{"v":1,"type":"hello","bridge":"0.1.0","python":"3.10","torch":"2.1","cuda":true}\n')

@@ -87,7 +87,7 @@ describe('vipbench grade against a local chat-completions server', () => {
     const server = await startChatServer((req) => (idOf(req.content) === 'v1_1' ? '0.5' : '1.0'))
     servers.push(server)
     const answers = join(root, 'answers.jsonl')
-    await writeFile(answers, Object.entries(ANSWERS).map(([k, text]) => JSON.stringify({ question_id: Number(k.slice(3)), text, model_id: 'm' })).join('\n'))
+    await writeFile(answers, Object.entries(ANSWERS).map(([k, text]) => JSON.stringify({ question_id: Number(k.slice(3)), prompt: 'q', text, answer_id: 'a', model_id: 'm', metadata: {} })).join('\n'))
     const gradeFile = join(root, 'g.json')
     const io = captureIo({ JUDGE_KEY: 'sk-secret-123' })
     const rc = await main(['vipbench', 'grade', '--root', root, '--answers', answers, '--base-url', server.baseUrl, '--model', 'judge', '--grade-file', gradeFile, '--api-key-env', 'JUDGE_KEY', '--json'], io)

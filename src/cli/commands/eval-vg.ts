@@ -8,7 +8,8 @@ import { parseMetricList, renderCaptionReport } from './eval-captions.js'
 const PREPARE_USAGE = `pixcap eval vg-prepare --annotations test_caption.json --out questions.jsonl [--images-dir DIR]
     [--refs references.json] [--json]
 
-  --annotations  GLaMM/GRiT-format COCO test file: one region per image, annotation id == image id
+  --annotations  GLaMM test_caption.json (one region per image, annotation id == image id) or GRiT test.json
+                 (several regions per image; each is a question keyed by its annotation id); detected
   --images-dir   read each image's size from its header, as the upstream evaluation does (else the JSON's width/height)
   --refs         references for "pixcap eval captions" (default: references.json beside --out)`
 
@@ -38,7 +39,7 @@ export const evalVgPrepareCommand: Command = {
     })
     if (values.json) printJson(io, { ok: true, ...result })
     else {
-      io.stdout.write(`${result.questions} questions -> ${result.out}\nreferences -> ${result.refsOut}\n` +
+      io.stdout.write(`${result.questions} questions (${result.layout} layout) -> ${result.out}\nreferences -> ${result.refsOut}\n` +
         `annotations sha256 ${result.annotationsSha256}\nsizes from ${result.sizeFrom}` +
         `${result.sizeMismatches ? ` (${result.sizeMismatches} differ from the JSON)` : ''}; ${result.boxesOutside} boxes reach outside their image; ` +
         `${result.unusedAnnotations} annotations not used (id is no image id)\n`)

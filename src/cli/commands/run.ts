@@ -1,7 +1,8 @@
 import { formatArgv } from '../../bridge/spawn-bridge.js'
 import { PYTHON_SETUP_HINT } from '../../bridge/doctor.js'
 import type { Plan } from '../../recipes/plan.js'
-import { type RunProgress, planRecipe, runRecipe } from '../../runs/execute.js'
+import { type PreflightReport, renderPreflight } from '../../recipes/preflight.js'
+import { type RunProgress, checkRecipe, runRecipe } from '../../runs/execute.js'
 import { resolveRunsDir } from '../../runs/store.js'
 import { UsageError } from '../../errors.js'
 import { type Command, parseCommandArgs, printJson } from '../command.js'
@@ -11,7 +12,7 @@ const usage = 'pixcap run <recipe> [--set key=value]... [--dry-run] [--runs-dir 
 
 /** Human-readable plan (what --dry-run prints). */
 export function renderPlan(p: Plan): string {
-  const lines = [`recipe ${p.recipe.name} (${p.recipe.file ?? 'inline'})`, `run dir  ${p.runDir}`, `launcher ${JSON.stringify(p.launcher)}`, `config sha256 ${p.configSha256}`]
+  const lines = [`recipe ${p.recipe.name} (${p.recipe.file ?? 'inline'})`, `run dir  ${p.runDir} (a real run would create it; --dry-run does not)`, `launcher ${JSON.stringify(p.launcher)}`, `config sha256 ${p.configSha256}`]
   if (p.datasets.length) lines.push(`datasets ${p.datasets.join(', ')}`)
   for (const s of p.steps) {
     lines.push('', `step ${s.name} (${s.kind})`, `  cwd  ${s.cwd}`, `  argv ${formatArgv(s.argv)}`)
@@ -21,6 +22,12 @@ export function renderPlan(p: Plan): string {
   }
   if (p.sbatch) lines.push('', `sbatch script ${p.sbatch.file} (submitted with: ${formatArgv(p.sbatch.submitArgv)}):`, p.sbatch.text)
   return `${lines.join('\n')}\n`
+}
+
+/** The data files and directories a run would read, each marked found or missing. */
+export function renderInputs(r: PreflightReport): string {
+  if (r.inputs.length === 0) return ''
+  return `reads\n${r.inputs.map((i) => `  ${i.exists ? 'ok     ' : 'MISSING'} [${i.step}] ${i.role}: ${i.path}`).join('\n')}\n`
 }
 
 /** `pixcap run`: runs a recipe (or prints its plan) and records the run. */
@@ -49,10 +56,10 @@ export const runCommand: Command = {
     const runsDir = resolveRunsDir(values['runs-dir'], io.env, io.cwd)
     const common = { recipe, set: values.set ?? [], runsDir, cwd: io.cwd, env: io.env }
     if (values['dry-run']) {
-      const plan = await planRecipe(common)
-      if (values.json) printJson(io, { ok: true, plan })
-      else io.stdout.write(renderPlan(plan))
-      return 0
+      const { plan, preflight } = await checkRecipe(common)
+      if (values.json) printJson(io, { ok: preflight.ok, dryRun: true, plan, preflight })
+      else io.stdout.write(`${renderPlan(plan)}\n${renderInputs(preflight)}${renderPreflight(preflight)}`)
+      return preflight.ok ? 0 : 1
     }
     const bar = createProgressBar(io, values.json === true)
     const onProgress = (p: RunProgress): void => {

@@ -1,6 +1,7 @@
 // `pixcap vipbench prepare | grade | score` (reference/vipbench.md).
 import { join } from 'node:path'
-import { UsageError } from '../../errors.js'
+import { z } from 'zod'
+import { PixcapError, UsageError } from '../../errors.js'
 import { readJsonFile } from '../../io/read-json.js'
 import { scoreVipBench, roundTo, type VipSample } from '../../metrics/vipbench-score.js'
 import { writeFileAtomic } from '../../util/atomic-write.js'
@@ -13,6 +14,12 @@ import { RawGradeFile } from '../../vipbench/raw-schema.js'
 import { vipScoresCsv, vipScoresMarkdown } from '../../vipbench/report.js'
 import { intFlag, parseCommandArgs, printJson, type Command } from '../command.js'
 import { createProgressBar } from '../progress.js'
+
+/** The judge record `vipbench grade` writes beside a grade file. */
+const JudgeInfo = z.object({ judgePrompt: z.string(), judgeModel: z.string(), runs: z.number() })
+export function judgeInfoFile(gradeFile: string): string {
+  return gradeFile.replace(/\.json$/, '') + '.judge.json'
+}
 
 function splitFlag(value: string | undefined, usage: string): VipSplit {
   const parsed = VipSplit.safeParse(value ?? 'bbox')
@@ -48,7 +55,7 @@ export const vipbenchPrepareCommand: Command = {
 
 const gradeUsage =
   'pixcap vipbench grade --root <ViP-Bench dir> --answers <answers.json|.jsonl> --base-url <OpenAI-compatible URL> --model <judge model> ' +
-  '[--split bbox|human] [--runs N] [--grade-file F] [--api-key-env OPENAI_API_KEY] [--judge-prompt-from <ViP-LLaVA checkout>] [--retry-delay-ms 30000] [--json]'
+  '[--split bbox|human] [--runs N] [--grade-file F] [--api-key-env OPENAI_API_KEY] [--judge-prompt-from <ViP-LLaVA checkout>|pixcap] [--retry-delay-ms 30000] [--json]'
 export const vipbenchGradeCommand: Command = {
   name: 'vipbench grade',
   summary: 'grade answers with an LLM judge (resumable; N runs)',
@@ -81,7 +88,9 @@ export const vipbenchGradeCommand: Command = {
     const runs = intFlag('runs', values.runs, 1, gradeUsage)
     if (runs < 1) throw new UsageError('--runs must be at least 1', gradeUsage)
     const keyEnv = values['api-key-env'] ?? 'OPENAI_API_KEY'
-    const judge = values['judge-prompt-from'] ? await readJudgePromptFromCheckout(values['judge-prompt-from']) : PIXCAP_JUDGE_PROMPT
+    // `pixcap` (or no flag) is pixcap's own prompt; a path is a ViP-LLaVA checkout whose evaluator prompt is read.
+    const from = values['judge-prompt-from']
+    const judge = from && from !== 'pixcap' ? await readJudgePromptFromCheckout(from) : PIXCAP_JUDGE_PROMPT
     const meta = await loadVipMeta(values.root)
     const questions = new Map([...(await loadVipQuestions(values.root, split))].map(([k, q]) => [k, q.text]))
     const answers = await loadVipAnswers(values.answers)
@@ -96,6 +105,8 @@ export const vipbenchGradeCommand: Command = {
       ...(io.signal ? { signal: io.signal } : {}),
     })
     progress.finish()
+    // Which prompt and judge produced the grades, beside the grade file, so `vipbench score` can say it.
+    await writeFileAtomic(judgeInfoFile(gradeFile), `${JSON.stringify({ judgePrompt: judge.origin, judgeModel: values.model, runs }, null, 2)}\n`)
     if (values.json) printJson(io, { ok: true, judgePrompt: judge.origin, ...summary })
     else {
       io.stdout.write(`graded ${summary.graded} (resumed past ${summary.skippedAlreadyGraded}) of ${summary.samples} samples x ${runs} run(s) with ${summary.queries} judge queries -> ${gradeFile}\n`)
@@ -136,10 +147,16 @@ export const vipbenchScoreCommand: Command = {
     const samples = new Map<string, VipSample>(Object.entries(meta).map(([id, m]) => [id, { capability: m.capability, scores: grades[id]?.score ?? [] }]))
     const scores = scoreVipBench(samples, runs)
     const name = values.name ?? 'model'
+    const judge = await readJsonFile(judgeInfoFile(values.grades), JudgeInfo).catch((err: unknown) => {
+      if (err instanceof PixcapError && err.code === 'not_found') return { judgePrompt: 'unknown (no judge record beside the grade file)', judgeModel: 'unknown', runs }
+      throw err
+    })
     if (values.csv) await writeFileAtomic(values.csv, vipScoresCsv(name, scores))
     if (values.markdown) await writeFileAtomic(values.markdown, vipScoresMarkdown(name, scores))
-    if (values.json) printJson(io, { ok: true, ...scores })
+    const comparable = judge.judgePrompt !== 'pixcap'
+    if (values.json) printJson(io, { ok: true, judgePrompt: judge.judgePrompt, judgeModel: judge.judgeModel, ...scores })
     else {
+      io.stdout.write(`judge: ${judge.judgeModel}, prompt ${judge.judgePrompt}${comparable ? '' : " (pixcap's own: not comparable with published ViP-Bench scores)"}\n\n`)
       io.stdout.write(vipScoresMarkdown(name, scores))
       io.stdout.write(`\ntotal ${roundTo(scores.total, 1)} (std ${roundTo(scores.std, 1)} over ${runs} run(s))\n`)
     }
