@@ -1,5 +1,6 @@
 // The only place that prints errors and decides exit codes (STYLE.md §11).
 import { PixcapError, UsageError } from '../errors.js'
+import { createRedactor } from '../runs/redact.js'
 import { renderCommandHelp, type CliIo, type Command } from './command.js'
 import { COMMANDS } from './registry.js'
 
@@ -30,8 +31,16 @@ export function processIo(signal?: AbortSignal): CliIo {
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal }
 }
 
-/** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage error, 130 interrupted). */
-export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+/** The same io with every secret of its environment masked in what is written to stdout and stderr. */
+export function maskedIo(io: CliIo): CliIo {
+  const redact = createRedactor(io.env)
+  const wrap = (s: CliIo['stdout']): CliIo['stdout'] => ({ write: (text: string) => s.write(redact(text)), isTTY: s.isTTY })
+  return { ...io, stdout: wrap(io.stdout), stderr: wrap(io.stderr) }
+}
+
+/** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage error, 130 interrupted). Secrets never reach the console. */
+export async function main(argv: string[], rawIo: CliIo = processIo()): Promise<number> {
+  const io = maskedIo(rawIo)
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.stdout.write(renderHelp())
     return argv.length === 0 ? 2 : 0
