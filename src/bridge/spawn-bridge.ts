@@ -5,7 +5,6 @@
 // A group of its own also means the child outlives a SIGKILL of pixcap (no handler runs then): every step gets a
 // reaper, a tiny node process outside both groups whose stdin is a pipe from pixcap. When pixcap dies the kernel
 // closes that pipe; the reaper sees EOF without the "done" word and ends the step's whole group.
-import { spawn } from 'node:child_process'
 import { createWriteStream, type WriteStream } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
@@ -97,9 +96,17 @@ setInterval(() => { if (!kill(0)) process.exit(0) }, 1000)
 
 /** Starts the reaper of process group `pgid`; `release()` tells it the step ended under pixcap's eye. */
 export function startGroupReaper(pgid: number, graceMs: number): { pid: number | undefined; release(): void } {
-  const reaper = spawn(process.execPath, ['-e', REAPER_SOURCE, String(pgid), String(graceMs)], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] })
-  reaper.on('error', () => {})
-  reaper.stdin.on('error', () => {})
+  const reaper = execa(process.execPath, ['-e', REAPER_SOURCE, String(pgid), String(graceMs)], {
+    detached: true,
+    cleanup: false,
+    stdin: 'pipe',
+    stdout: 'ignore',
+    stderr: 'ignore',
+    reject: false,
+    extendEnv: false,
+    env: {},
+  })
+  reaper.stdin?.on('error', () => {})
   reaper.unref()
   let released = false
   return {
@@ -107,7 +114,7 @@ export function startGroupReaper(pgid: number, graceMs: number): { pid: number |
     release() {
       if (released) return
       released = true
-      reaper.stdin.end('done\n')
+      reaper.stdin?.end('done\n')
     },
   }
 }
