@@ -10,6 +10,8 @@ import os
 import platform
 import signal
 import sys
+import threading
+import time
 
 from . import __version__
 from .protocol import BridgeError, Emitter, claim_stdout
@@ -28,6 +30,27 @@ class Terminated(BaseException):
 
 def _on_sigterm(signum: int, _frame: object) -> None:
     raise Terminated(signum)
+
+
+def watch_parent(interval_s: float = 1.0) -> threading.Thread | None:
+    """Parent-death check: when the process that started the bridge dies (pixcap SIGKILLed, or torchrun gone), the
+    bridge is re-parented and os.getppid() changes; it then sends itself SIGTERM, so `Terminated` runs the `finally`
+    blocks that stop its workers. pixcap's group reaper (src/bridge/spawn-bridge.ts) ends the group as well; this
+    check also covers a bridge started under another launcher. No watch when already orphaned at start (ppid 1)."""
+    parent = os.getppid()
+    if parent <= 1:
+        return None
+
+    def loop() -> None:
+        while True:
+            time.sleep(interval_s)
+            if os.getppid() != parent:
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
+
+    t = threading.Thread(target=loop, name="pixcap-parent-watch", daemon=True)
+    t.start()
+    return t
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -57,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         emitter.error(f"usage error: see stderr (argv: {' '.join(sys.argv[1:] if argv is None else argv)})")
         return 2
     signal.signal(signal.SIGTERM, _on_sigterm)
+    watch_parent()
     torch_version, cuda = _torch_facts()
     emitter.emit("hello", bridge=__version__, python=platform.python_version(), torch=torch_version, cuda=cuda)
     return run(args.command, args.config, args.output_dir, emitter)

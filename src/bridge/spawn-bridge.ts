@@ -2,6 +2,9 @@
 // execa 9 with an argv array, never a shell (STYLE.md §10). `detached: true` puts the child in its own process group,
 // so cancelling kills the whole group: execa alone does not kill grandchildren, and a grandchild holding the stdout
 // pipe keeps the promise unsettled (ecosystem.md §7). SIGTERM first, SIGKILL after a grace period.
+// A group of its own also means the child outlives a SIGKILL of pixcap (no handler runs then): every step gets a
+// reaper, a tiny node process outside both groups whose stdin is a pipe from pixcap. When pixcap dies the kernel
+// closes that pipe; the reaper sees EOF without the "done" word and ends the step's whole group.
 import { createWriteStream, type WriteStream } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
@@ -70,6 +73,50 @@ export interface BridgeProcess {
 /** Renders an argv for messages, quoting words with spaces. */
 export function formatArgv(argv: readonly string[]): string {
   return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ')
+}
+
+/**
+ * The reaper's program (run with `node -e`, so it needs no file on disk): argv is [pgid, graceMs]. On "done" it exits
+ * quietly; on EOF (pixcap gone) it sends SIGTERM to the group and SIGKILL after the grace; it also exits once the
+ * group has no process left.
+ */
+const REAPER_SOURCE = `
+const [pgid, grace] = process.argv.slice(1).map(Number)
+let done = false
+const kill = (sig) => { try { process.kill(-pgid, sig); return true } catch { return false } }
+process.stdin.on('data', (d) => { if (String(d).includes('done')) done = true })
+process.stdin.on('error', () => {})
+process.stdin.on('close', () => {
+  if (done) process.exit(0)
+  if (!kill('SIGTERM')) process.exit(0)
+  setTimeout(() => { kill('SIGKILL'); process.exit(0) }, grace)
+})
+setInterval(() => { if (!kill(0)) process.exit(0) }, 1000)
+`
+
+/** Starts the reaper of process group `pgid`; `release()` tells it the step ended under pixcap's eye. */
+export function startGroupReaper(pgid: number, graceMs: number): { pid: number | undefined; release(): void } {
+  const reaper = execa(process.execPath, ['-e', REAPER_SOURCE, String(pgid), String(graceMs)], {
+    detached: true,
+    cleanup: false,
+    stdin: 'pipe',
+    stdout: 'ignore',
+    stderr: 'ignore',
+    reject: false,
+    extendEnv: false,
+    env: {},
+  })
+  reaper.stdin?.on('error', () => {})
+  reaper.unref()
+  let released = false
+  return {
+    pid: reaper.pid,
+    release() {
+      if (released) return
+      released = true
+      reaper.stdin?.end('done\n')
+    },
+  }
 }
 
 /** Sends `sig` to a whole process group; a vanished group is not an error. */
@@ -164,6 +211,7 @@ export async function spawnBridge(o: SpawnBridgeOptions): Promise<BridgeProcess>
     return { pid: -1, events: (async function* () {})(), result: Promise.resolve({ ...fields, ok: false, message }), cancel() {} }
   }
 
+  const reaper = startGroupReaper(pid, grace)
   const queue = createQueue<BridgeEvent>()
   const tail: string[] = []
   let canceled = false
@@ -239,6 +287,7 @@ export async function spawnBridge(o: SpawnBridgeOptions): Promise<BridgeProcess>
     await drained.catch(() => {})
     await child.catch(() => {})
     if (canceled || timedOut || protocolError) killProcessGroup(pid, 'SIGKILL') // stragglers of a cancelled group
+    reaper.release()
     if (killTimer) clearTimeout(killTimer)
     if (timeoutTimer) clearTimeout(timeoutTimer)
     o.signal?.removeEventListener('abort', onAbort)

@@ -2,6 +2,7 @@
 // Commands are listed from the registry without loading them; only the chosen one's module is imported, so help and
 // --version start fast.
 import { PixcapError, UsageError } from '../errors.js'
+import { createRedactor } from '../runs/redact.js'
 import { renderCommandHelp, type CliIo } from './command.js'
 import { COMMANDS, type CommandEntry } from './registry.js'
 
@@ -47,6 +48,13 @@ export function processIo(signal?: AbortSignal): CliIo {
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal }
 }
 
+/** The same io with every secret of its environment masked in what is written to stdout and stderr. */
+export function maskedIo(io: CliIo): CliIo {
+  const redact = createRedactor(io.env)
+  const wrap = (s: CliIo['stdout']): CliIo['stdout'] => ({ write: (text: string) => s.write(redact(text)), isTTY: s.isTTY })
+  return { ...io, stdout: wrap(io.stdout), stderr: wrap(io.stderr) }
+}
+
 const isHelp = (a: string): boolean => a === '--help' || a === '-h'
 
 /** Prints the help for `words` (a command or a group); false when they name neither. */
@@ -70,8 +78,9 @@ function reportError(io: CliIo, json: boolean, error: Record<string, unknown>, t
   io.stderr.write(text)
 }
 
-/** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage error, 130 interrupted). */
-export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+/** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage error, 130 interrupted). Secrets never reach the console. */
+export async function main(argv: string[], rawIo: CliIo = processIo()): Promise<number> {
+  const io = maskedIo(rawIo)
   const json = argv.includes('--json')
   if (argv.length === 0 || (argv.length === 1 && isHelp(argv[0]!))) {
     io.stdout.write(renderHelp())

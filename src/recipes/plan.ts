@@ -2,6 +2,7 @@
 // step, plus the launcher (and the sbatch script for Slurm). `pixcap run --dry-run` prints it; tests assert it.
 // Pure: no spawn, no file access.
 import { join, resolve } from 'node:path'
+import { resolveInside } from '../io/safe-path.js'
 import { sha256 } from '../util/sha256.js'
 import { localArgv } from '../runs/launchers/local.js'
 import { renderSbatch, srunTorchrunWords, type ShellRaw } from '../runs/launchers/slurm.js'
@@ -95,7 +96,11 @@ export function planRun(o: PlanOptions): Plan {
   const datasets = new Set(recipe.datasets.map((d) => resolve(o.cwd, d)))
   const slurmSteps: { name: string; words: (string | ShellRaw)[] }[] = []
 
-  for (const step of recipe.steps) {
+  recipe.steps.forEach((step, index) => {
+    // A step's `outputs:` and `stdout:` are relative to the artifacts dir and stay inside it: `../x` or an absolute
+    // path is refused with the recipe key, never written outside the run folder.
+    const where = (key: string, n?: number) => ({ file: o.recipeFile ?? 'recipe', path: n === undefined ? ['steps', index, key] : ['steps', index, key, n] })
+    const expectedOutputs = step.outputs.map((p, n) => resolveInside(artifactsDir, p, where('outputs', n)))
     if (isBridgeStep(step)) {
       const configFile = join(runDir, 'config', `${step.name}.json`)
       const entryTail = [step.bridge, '--config', configFile, '--output-dir', artifactsDir]
@@ -124,7 +129,7 @@ export function planRun(o: PlanOptions): Plan {
         argv,
         env: { ...recipe.env, ...o.bridgeEnv },
         cwd: o.cwd,
-        expectedOutputs: step.outputs.map((p) => resolve(artifactsDir, p)),
+        expectedOutputs,
         config: { file: configFile, content },
         stdoutFile: null,
         timeoutMs: step.timeout_s ? step.timeout_s * 1000 : null,
@@ -132,20 +137,21 @@ export function planRun(o: PlanOptions): Plan {
     } else {
       const argv = step.command[0] === 'pixcap' ? [...o.pixcapArgv, ...step.command.slice(1)] : [...step.command]
       const cwd = step.cwd ? resolve(o.cwd, step.cwd) : o.cwd
-      if (launcher.type === 'slurm') slurmSteps.push({ name: step.name, words: step.stdout ? [...argv, { raw: '>' }, resolve(artifactsDir, step.stdout)] : argv })
+      const stdoutFile = step.stdout === undefined ? null : resolveInside(artifactsDir, step.stdout, where('stdout'))
+      if (launcher.type === 'slurm') slurmSteps.push({ name: step.name, words: stdoutFile ? [...argv, { raw: '>' }, stdoutFile] : argv })
       steps.push({
         name: step.name,
         kind: 'command',
         argv,
         env: { ...recipe.env, ...step.env },
         cwd,
-        expectedOutputs: step.outputs.map((p) => resolve(artifactsDir, p)),
+        expectedOutputs,
         config: null,
-        stdoutFile: step.stdout ? resolve(artifactsDir, step.stdout) : null,
+        stdoutFile,
         timeoutMs: step.timeout_s ? step.timeout_s * 1000 : null,
       })
     }
-  }
+  })
 
   let sbatch: Plan['sbatch'] = null
   if (launcher.type === 'slurm') {

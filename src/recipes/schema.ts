@@ -27,7 +27,8 @@ export const SlurmLauncher = z.strictObject({
   type: z.literal('slurm'),
   torchrun: z.string().default('torchrun'),
   nodes: z.number().int().positive(),
-  gpus_per_node: z.number().int().positive(),
+  /** Omitted on CPU-only nodes: no `#SBATCH --gpus-per-node`, one torchrun worker per task. */
+  gpus_per_node: z.number().int().positive().optional(),
   ntasks_per_node: z.number().int().positive().default(1),
   cpus_per_task: z.number().int().positive().optional(),
   time: z.string().regex(/^(\d+-)?\d{1,2}:\d{2}(:\d{2})?$/, 'expected D-HH:MM:SS or HH:MM:SS').default('24:00:00'),

@@ -1,6 +1,8 @@
 // Secrets never reach run records or logs (helper brief "Security"; STYLE.md §10). A variable is secret when its NAME
 // contains TOKEN, KEY or SECRET (any case), plus HF_TOKEN by name. Recorded env values become `***`, and every
-// occurrence of a secret value in captured stdout/stderr text is masked before it is written.
+// occurrence of a secret value in captured stdout/stderr text is masked before it is written. The same redactor masks
+// everything the CLI prints (src/cli/main.ts wraps stdout and stderr) and error bodies of remote servers (a judge that
+// echoes the Authorization header): one masking function on every output path.
 
 /** What a secret value is replaced with. */
 export const REDACTED = '***'
@@ -32,13 +34,30 @@ export function redactEnv(env: Record<string, string | undefined>): Record<strin
 /** Masks secret values in text. */
 export type Redactor = (text: string) => string
 
-/** Builds a redactor from the secret values found in `env` (and their JSON-escaped forms, for event lines). */
-export function createRedactor(env: Record<string, string | undefined>): Redactor {
+/** `\uXXXX` for every non-ASCII UTF-16 unit, as Python's json.dumps (ensure_ascii=True) writes it. */
+function asciiEscaped(text: string, upper: boolean): string {
+  return text.replace(/[^\x00-\x7f]/g, (c) => {
+    const hex = (c.charCodeAt(0) ?? 0).toString(16).padStart(4, '0')
+    return `\\u${upper ? hex.toUpperCase() : hex}`
+  })
+}
+
+/** Every form a secret can take in text we write: as is, JSON-escaped (JS and Python's ASCII-only escapes). */
+function secretForms(value: string): string[] {
+  const json = JSON.stringify(value).slice(1, -1)
+  return [value, json, asciiEscaped(json, false), asciiEscaped(json, true)]
+}
+
+/**
+ * Builds a redactor from the secret values found in `env` (and their JSON-escaped forms, for event lines), plus
+ * `secrets` given by value (e.g. an API key read from a variable whose name does not look secret).
+ */
+export function createRedactor(env: Record<string, string | undefined>, secrets: readonly string[] = []): Redactor {
   const needles = new Set<string>()
-  for (const [k, v] of Object.entries(env)) {
-    if (!isSecretName(k) || v === undefined || v.length < MIN_MASKED_LENGTH) continue
-    needles.add(v)
-    needles.add(JSON.stringify(v).slice(1, -1))
+  const values = [...Object.entries(env).filter(([k]) => isSecretName(k)).map(([, v]) => v), ...secrets]
+  for (const v of values) {
+    if (v === undefined || v.length < MIN_MASKED_LENGTH) continue
+    for (const form of secretForms(v)) needles.add(form)
   }
   // Longest first, so a secret containing another secret is masked whole.
   const list = [...needles].sort((a, b) => b.length - a.length)

@@ -63,11 +63,20 @@ async function loadGrades(file: string): Promise<RawGradeFile> {
   }
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms)
-    signal?.addEventListener('abort', () => { clearTimeout(t); reject(signal.reason) }, { once: true })
+/** Waits `ms` or until `signal` aborts; the abort listener is removed either way (one per retry would pile up). */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(t)
+      reject(signal?.reason)
+    }
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal?.addEventListener('abort', onAbort, { once: true })
   })
+}
 
 /** Grades every (sample, run) not yet in the grade file. */
 export async function gradeVipBench(o: GradeVipBenchOptions): Promise<GradeSummary> {

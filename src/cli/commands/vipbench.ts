@@ -6,7 +6,7 @@ import { readJsonFile } from '../../io/read-json.js'
 import { scoreVipBench, roundTo, type VipSample } from '../../metrics/vipbench-score.js'
 import { writeFileAtomic } from '../../util/atomic-write.js'
 import { loadVipAnswers } from '../../vipbench/answers.js'
-import { createChatClient } from '../../vipbench/chat-client.js'
+import { createChatClient, DEFAULT_JUDGE_TIMEOUT_MS } from '../../vipbench/chat-client.js'
 import { gradeVipBench } from '../../vipbench/grade.js'
 import { PIXCAP_JUDGE_PROMPT, readJudgePromptFromCheckout } from '../../vipbench/judge-prompt.js'
 import { loadVipMeta, loadVipQuestions, prepareVipBench, VipSplit, writeVipBenchQuestions } from '../../vipbench/prepare.js'
@@ -55,7 +55,7 @@ export const vipbenchPrepareCommand: Command = {
 
 const gradeUsage =
   'pixcap vipbench grade --root <ViP-Bench dir> --answers <answers.json|.jsonl> --base-url <OpenAI-compatible URL> --model <judge model> ' +
-  '[--split bbox|human] [--runs N] [--grade-file F] [--api-key-env OPENAI_API_KEY] [--judge-prompt-from <ViP-LLaVA checkout>|pixcap] [--retry-delay-ms 30000] [--json]'
+  '[--split bbox|human] [--runs N] [--grade-file F] [--api-key-env OPENAI_API_KEY] [--judge-prompt-from <ViP-LLaVA checkout>|pixcap] [--retry-delay-ms 30000] [--judge-timeout-s 120] [--json]'
 export const vipbenchGradeCommand: Command = {
   name: 'vipbench grade',
   summary: 'grade answers with an LLM judge (resumable; N runs)',
@@ -69,8 +69,9 @@ export const vipbenchGradeCommand: Command = {
     { flag: '--runs N', description: 'grading runs', default: '1' },
     { flag: '--grade-file F', description: 'grade file, resumed when it exists' },
     { flag: '--api-key-env VAR', description: 'environment variable holding the API key', default: 'OPENAI_API_KEY' },
-    { flag: '--judge-prompt-from DIR', description: 'read the judge prompt from a ViP-LLaVA checkout', default: 'pixcap\'s copy' },
+    { flag: '--judge-prompt-from DIR|pixcap', description: 'read the judge prompt from a ViP-LLaVA checkout, or use pixcap\'s own', default: 'pixcap' },
     { flag: '--retry-delay-ms N', description: 'wait before retrying a failed API call', default: '30000' },
+    { flag: '--judge-timeout-s N', description: 'give up on one judge request after N seconds (then it is retried)', default: '120' },
     { flag: '--json', description: 'print the result (or the error) as JSON on stdout' },
   ],
   async run(rawArgs, io) {
@@ -78,7 +79,7 @@ export const vipbenchGradeCommand: Command = {
       options: {
         root: { type: 'string' }, answers: { type: 'string' }, 'base-url': { type: 'string' }, model: { type: 'string' },
         split: { type: 'string' }, runs: { type: 'string' }, 'grade-file': { type: 'string' }, 'api-key-env': { type: 'string' },
-        'judge-prompt-from': { type: 'string' }, 'retry-delay-ms': { type: 'string' }, json: { type: 'boolean' },
+        'judge-prompt-from': { type: 'string' }, 'retry-delay-ms': { type: 'string' }, 'judge-timeout-s': { type: 'string' }, json: { type: 'boolean' },
       },
     })
     if (!values.root || !values.answers || !values['base-url'] || !values.model) {
@@ -88,6 +89,8 @@ export const vipbenchGradeCommand: Command = {
     const runs = intFlag('runs', values.runs, 1, gradeUsage)
     if (runs < 1) throw new UsageError('--runs must be at least 1', gradeUsage)
     const keyEnv = values['api-key-env'] ?? 'OPENAI_API_KEY'
+    const judgeTimeoutS = intFlag('judge-timeout-s', values['judge-timeout-s'], DEFAULT_JUDGE_TIMEOUT_MS / 1000, gradeUsage)
+    if (judgeTimeoutS < 1) throw new UsageError('--judge-timeout-s must be at least 1', gradeUsage)
     // `pixcap` (or no flag) is pixcap's own prompt; a path is a ViP-LLaVA checkout whose evaluator prompt is read.
     const from = values['judge-prompt-from']
     const judge = from && from !== 'pixcap' ? await readJudgePromptFromCheckout(from) : PIXCAP_JUDGE_PROMPT
@@ -99,7 +102,7 @@ export const vipbenchGradeCommand: Command = {
     const progress = createProgressBar(io, values.json === true)
     const summary = await gradeVipBench({
       meta, questions, answers, judge, runs, gradeFile,
-      client: createChatClient({ baseUrl: values['base-url'], model: values.model, apiKey: io.env[keyEnv] }),
+      client: createChatClient({ baseUrl: values['base-url'], model: values.model, apiKey: io.env[keyEnv], timeoutMs: judgeTimeoutS * 1000 }),
       apiRetryDelayMs: intFlag('retry-delay-ms', values['retry-delay-ms'], 30_000, gradeUsage),
       onProgress: progress,
       ...(io.signal ? { signal: io.signal } : {}),

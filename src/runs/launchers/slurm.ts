@@ -11,7 +11,11 @@ export interface ShellRaw {
   raw: string
 }
 
-/** Quotes one word for POSIX sh: safe characters as they are, anything else in single quotes. */
+/**
+ * Quotes one word for POSIX sh: safe characters as they are, anything else in single quotes (inside which newlines,
+ * `$()`, backticks and double quotes are literal; a single quote is closed, escaped and reopened). The one quoting
+ * function of the launchers: every word of the script body goes through it.
+ */
 export function shellQuote(word: string): string {
   if (word !== '' && /^[\w@%+=:,./-]+$/.test(word)) return word
   return `'${word.replace(/'/g, `'\\''`)}'`
@@ -29,7 +33,8 @@ export function srunTorchrunWords(l: z.infer<typeof SlurmLauncher>, entry: reado
     `--ntasks-per-node=${l.ntasks_per_node}`,
     l.torchrun,
     { raw: '--nnodes="$SLURM_NNODES"' },
-    `--nproc_per_node=${l.gpus_per_node}`,
+    // No GPUs declared: one worker per task (CPU-only nodes).
+    `--nproc_per_node=${l.gpus_per_node ?? 1}`,
     { raw: '--rdzv_id="$SLURM_JOB_ID"' },
     '--rdzv_backend=c10d',
     { raw: `--rdzv_endpoint="$head_node:${l.rdzv_port}"` },
@@ -49,30 +54,45 @@ export interface SbatchInput {
   steps: { name: string; words: (string | ShellRaw)[] }[]
 }
 
+/**
+ * One `#SBATCH` line. sbatch reads these lines itself (they are comments to bash, never shell-expanded), but a line
+ * break ends the directive and the rest becomes a shell line of the script: values with a control character
+ * (newline, CR, NUL, ...) are refused, naming the recipe key that carried them.
+ */
+export function sbatchDirective(option: string, key: (string | number)[]): string {
+  const bad = /[\u0000-\u001f\u007f]/.exec(option)
+  if (bad) {
+    const code = `U+${(bad[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`
+    throw new PixcapError('schema', 'recipe', key, `${JSON.stringify(option)} contains a control character (${code}); a line break would end the #SBATCH line and start a shell command`)
+  }
+  return `#SBATCH ${option}`
+}
+
 /** Renders the sbatch script text. Pure; tests assert it. */
 export function renderSbatch(i: SbatchInput): string {
   const l = i.launcher
-  const sb = (opt: string): string => `#SBATCH ${opt}`
+  const sb = (opt: string, key: (string | number)[] = ['launcher']): string => sbatchDirective(opt, key)
   const lines = [
     '#!/bin/bash',
     '# Written by pixcap; submitted with `sbatch --parsable`.',
-    sb(`--job-name=${shellQuote(i.jobName)}`),
+    sb(`--job-name=${shellQuote(i.jobName)}`, ['launcher', 'job_name']),
     sb(`--nodes=${l.nodes}`),
     sb(`--ntasks-per-node=${l.ntasks_per_node}`),
-    sb(`--gpus-per-node=${l.gpus_per_node}`),
-    sb(`--time=${l.time}`),
   ]
+  // CPU-only clusters (and the one-node Slurm of the tests) have no GRES: the line is omitted with gpus_per_node.
+  if (l.gpus_per_node !== undefined) lines.push(sb(`--gpus-per-node=${l.gpus_per_node}`))
+  lines.push(sb(`--time=${l.time}`))
   if (l.cpus_per_task) lines.push(sb(`--cpus-per-task=${l.cpus_per_task}`))
-  if (l.partition) lines.push(sb(`--partition=${shellQuote(l.partition)}`))
-  if (l.account) lines.push(sb(`--account=${shellQuote(l.account)}`))
-  if (l.qos) lines.push(sb(`--qos=${shellQuote(l.qos)}`))
-  if (l.mem) lines.push(sb(`--mem=${shellQuote(l.mem)}`))
+  if (l.partition) lines.push(sb(`--partition=${shellQuote(l.partition)}`, ['launcher', 'partition']))
+  if (l.account) lines.push(sb(`--account=${shellQuote(l.account)}`, ['launcher', 'account']))
+  if (l.qos) lines.push(sb(`--qos=${shellQuote(l.qos)}`, ['launcher', 'qos']))
+  if (l.mem) lines.push(sb(`--mem=${shellQuote(l.mem)}`, ['launcher', 'mem']))
   // #SBATCH lines are not shell-expanded: paths are written plainly, and must not contain spaces.
   for (const [opt, file] of [['--output', i.stdoutFile], ['--error', i.stderrFile]] as const) {
     if (/\s/.test(file)) throw new PixcapError('unsupported', file, [], `sbatch ${opt} path contains whitespace; choose a runs dir without spaces`)
     lines.push(sb(`${opt}=${file}`))
   }
-  for (const extra of l.sbatch_extra) lines.push(sb(extra))
+  l.sbatch_extra.forEach((extra, n) => lines.push(sb(extra, ['launcher', 'sbatch_extra', n])))
   lines.push('', 'set -euo pipefail', `cd ${shellQuote(i.cwd)}`)
   for (const [k, v] of Object.entries(i.env)) {
     if (!/^[A-Za-z_]\w*$/.test(k)) throw new PixcapError('schema', 'recipe', ['env', k], 'not a valid environment variable name')
