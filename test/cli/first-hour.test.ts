@@ -178,7 +178,7 @@ describe('7. help, --version, --json, runs logs, bad boxes', () => {
     expect(pixcap(['runs']).out).toContain('runs list')
     const help = pixcap(['help', 'convert'])
     expect(help.code).toBe(0)
-    expect(help.out).toMatch(/^ {2}--format LIST +comma-separated: parquet, arrow, jsonl \(default: parquet\)$/m)
+    expect(help.out).toMatch(/^ {2}--format LIST +comma-separated: parquet, arrow, jsonl, json \(one JSON array\) \(default: the format's own \(parquet; json for llava, qwen-vl, osprey, vip-llava\)\)$/m)
     expect(help.out).toMatch(/^ {2}--overwrite +replace a corpus/m)
     expect(pixcap(['--version']).out).toMatch(/^\d+\.\d+\.\d+\n$/)
     expect(JSON.parse(pixcap(['version', '--json']).out)).toMatchObject({ ok: true, version: expect.stringMatching(/^\d+\.\d+\.\d+$/) })
