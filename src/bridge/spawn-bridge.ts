@@ -11,7 +11,7 @@ import { dirname } from 'node:path'
 import { createInterface } from 'node:readline'
 import { execa } from 'execa'
 import { PixcapError } from '../errors.js'
-import type { Redactor } from '../runs/redact.js'
+import type { Redactor } from '../util/redact.js'
 import { type BridgeEvent, isFinalEvent, parseBridgeLine } from './protocol.js'
 
 /** How long a cancelled bridge gets between SIGTERM and SIGKILL. */

@@ -3,7 +3,7 @@
 // --version start fast.
 import { OptionError, PixcapError, UsageError } from '../errors.js'
 import { withFlags } from './option-flags.js'
-import { createRedactor } from '../runs/redact.js'
+import { createRedactor } from '../util/redact.js'
 import { renderCommandHelp, type CliIo } from './command.js'
 import { COMMANDS, type CommandEntry } from './registry.js'
 

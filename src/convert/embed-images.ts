@@ -3,9 +3,9 @@
 // the column, not by the format's name: any row format with a top-level string column `image` can embed.
 import { readFile } from 'node:fs/promises'
 import { UsageError } from '../errors.js'
-import { t, type FieldSpec } from '../formats/field-spec.js'
-import type { Row } from '../io/arrow-batch.js'
-import { resolveInside } from '../io/safe-path.js'
+import { t, type FieldSpec } from '../records/field-spec.js'
+import type { Row } from '../io/corpus/arrow-batch.js'
+import { resolveInside } from '../io/input/safe-path.js'
 
 /** The column that holds the image path. */
 export const IMAGE_COLUMN = 'image'

@@ -1,8 +1,8 @@
-// `pixcap preview`: writes one PNG per selected image with its regions drawn (src/io/region-preview.ts), so a
+// `pixcap preview`: writes one PNG per selected image with its regions drawn (src/io/png/region-preview.ts), so a
 // person can check boxes, masks and categories at a glance before converting.
 import { join } from 'node:path'
 import type { ProgressSink } from '../util/progress.js'
-import { renderRegionPreview } from '../io/region-preview.js'
+import { renderRegionPreview } from '../io/png/region-preview.js'
 import type { ImageRecord } from '../records/region-record.js'
 import { openSource } from '../sources/open-source.js'
 import { writeFileAtomic } from '../util/atomic-write.js'

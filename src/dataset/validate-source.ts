@@ -3,11 +3,11 @@
 // Every problem is located by file + JSON path; nothing stops at the first one, except a file that cannot be parsed
 // at all (truncated, wrong top-level type), which ends the report with that one fatal error.
 import { basename } from 'node:path'
-import sharp, { type Metadata } from 'sharp'
 import type { ProgressSink } from '../util/progress.js'
 import { OptionError, PixcapError, toJsonPath } from '../errors.js'
-import { resolveInside } from '../io/safe-path.js'
-import { verifyMasks, type MaskIssue } from '../io/verify-masks.js'
+import { resolveInside } from '../io/input/safe-path.js'
+import { readImageSize } from '../io/png/image-size.js'
+import { verifyMasks, type MaskIssue } from '../io/png/verify-masks.js'
 import type { ImageRecord } from '../records/index.js'
 import { captionFindings } from './caption-checks.js'
 import { openSource } from '../sources/open-source.js'
@@ -105,9 +105,9 @@ export async function validateSource(options: ValidateSourceOptions): Promise<Va
       return
     }
     counts.imagesChecked++
-    let meta: Metadata
+    let meta: { width: number; height: number }
     try {
-      meta = await sharp(abs).metadata()
+      meta = await readImageSize(abs)
     } catch (err) {
       const missing = (err as Error).message.includes('missing') || (err as NodeJS.ErrnoException).code === 'ENOENT'
       add({

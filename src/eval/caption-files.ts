@@ -5,7 +5,7 @@
 // Ids are compared as strings (42 and "42" are the same image), as JSON object keys are.
 import { z } from 'zod'
 import { PixcapError } from '../errors.js'
-import { readJsonFile, validateJson } from '../io/read-json.js'
+import { readJsonFile, validateJson } from '../io/input/read-json.js'
 
 const ImageId = z.union([z.number(), z.string()])
 

@@ -1,9 +1,9 @@
 // One unit of PQ work: decode an image pair's PNGs and compute its statistics. Runs in a worker thread
 // (pq-worker.ts) or in-process (`workers: 0`); the message shapes here are what crosses the thread boundary.
 import { PixcapError } from '../errors.js'
-import { decodePanopticRgbFast, decodeWithSharp } from '../io/panoptic-rgb.js'
-import { PngScratch } from '../io/png-rgb8.js'
-import type { RgbPixels } from '../metrics/pq/joint-histogram.js'
+import { decodePanopticRgbFast, decodeWithSharp } from '../io/png/panoptic-rgb.js'
+import { PngScratch } from '../io/png/png-rgb8.js'
+import type { RgbPixels } from '../geometry/panoptic-map.js'
 import { pqImage, type PqGtSegment, type PqImageWhere, type PqMatch, type PqPredBest, type PqPredSegment } from '../metrics/pq/index.js'
 
 /** What a worker needs for one image pair (absolute PNG paths, already checked to stay inside their roots). */

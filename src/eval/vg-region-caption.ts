@@ -9,8 +9,8 @@
 // `pixcap convert --from coco-region-captions` uses; the layout join below is the evaluation's own.
 import { access } from 'node:fs/promises'
 import { PixcapError } from '../errors.js'
-import { readImageSize } from '../io/image-size.js'
-import { resolveInside } from '../io/safe-path.js'
+import { readImageSize } from '../io/png/image-size.js'
+import { resolveInside } from '../io/input/safe-path.js'
 import type { RegionQuestion } from '../schemas/region-qa.js'
 import { readCocoRegionCaptionsFile } from '../sources/coco-region-captions/read-coco-region-captions.js'
 import { checkRegionBox } from '../sources/coco-region-captions/raw-schema.js'

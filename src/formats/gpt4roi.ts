@@ -7,7 +7,7 @@ import { z } from 'zod'
 import type { ImageRecord, RegionRecord } from '../records/region-record.js'
 import type { RejectRecord } from '../records/reject.js'
 import { buildGpt4RoiConversations, type RegionSample } from '../instruct/gpt4roi-conversation.js'
-import { t, type FieldSpec } from './field-spec.js'
+import { t, type FieldSpec } from '../records/field-spec.js'
 import { optionsParser } from './format-options.js'
 import { imageRef, type FormatContext, type FormatResult, type RowFormat } from './target-format.js'
 

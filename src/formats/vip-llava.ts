@@ -21,7 +21,7 @@ import type { RejectRecord } from '../records/reject.js'
 import { chooseCaption, imageRng, sampleId, usableRegions } from '../instruct/gpt4roi-conversation.js'
 import { fillTemplate } from '../instruct/template-set.js'
 import type { Rng } from '../util/rng.js'
-import { t, type FieldSpec } from './field-spec.js'
+import { t, type FieldSpec } from '../records/field-spec.js'
 import { optionsParser } from './format-options.js'
 import { imageRef, type FormatContext, type FormatResult, type ImageRender, type RowFormat } from './target-format.js'
 

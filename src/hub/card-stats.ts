@@ -3,7 +3,7 @@
 // captions are the regions' `caption`s, else the assistant turns (`conversations[].from == 'gpt'`, or
 // `messages[].role == 'assistant'`). Words are whitespace-separated, as `pixcap stats` counts them (dataset/stats.ts).
 import { wordCount } from '../dataset/stats.js'
-import type { FieldSpec } from '../formats/field-spec.js'
+import type { FieldSpec } from '../records/field-spec.js'
 
 /**
  * The columns the rule above reads, among a format's declared fields: `regions` (and `boxes` only without it), the

@@ -1,17 +1,17 @@
 // `pixcap card <corpus>`: writes the dataset card README.md and its pictures (assets/card/*.png) into the corpus.
-// The corpus must match its manifest first (io/verify-corpus.ts): a card describes a corpus that exists.
+// The corpus must match its manifest first (io/corpus/verify-corpus.ts): a card describes a corpus that exists.
 // Rows are streamed shard by shard to count; only the first row is kept, for the example.
 import { readFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { PixcapError } from '../errors.js'
 import { embeddedImageFields } from '../convert/embed-images.js'
 import { pixcapVersion } from '../convert/pixcap-version.js'
-import type { FieldSpec } from '../formats/field-spec.js'
+import type { FieldSpec } from '../records/field-spec.js'
 import { FORMATS } from '../formats/registry.js'
-import { renderExamplePicture, svgToPng, type ExamplePhoto, type ExampleRegion } from '../io/card-pictures.js'
-import type { ManifestFile } from '../io/manifest.js'
-import { readRowFile, rowFilesOf, type PlainRow } from '../io/read-corpus-rows.js'
-import { assertCorpusIntact, checkCorpus } from '../io/verify-corpus.js'
+import { renderExamplePicture, svgToPng, type ExamplePhoto, type ExampleRegion } from '../io/png/card-pictures.js'
+import type { ManifestFile } from '../io/corpus/manifest.js'
+import { readRowFile, rowFilesOf, type PlainRow } from '../io/corpus/read-corpus-rows.js'
+import { assertCorpusIntact, checkCorpus } from '../io/corpus/verify-corpus.js'
 import { PIX2CAP_SOURCE } from '../sources/pix2cap/read-pix2cap.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
 import type { ProgressSink } from '../util/progress.js'

@@ -7,7 +7,7 @@ import { isAbsolute, join, resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { type JsonPath, PixcapError, UsageError, toJsonPath } from '../errors.js'
 import { PACKAGE_ROOT } from '../bridge/python.js'
-import { isSecretName } from '../runs/redact.js'
+import { isSecretName } from '../util/redact.js'
 import { checkBridgeConfig } from './bridge-config.js'
 import { Recipe, isBridgeStep } from './schema.js'
 

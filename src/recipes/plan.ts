@@ -2,11 +2,11 @@
 // step, plus the launcher (and the sbatch script for Slurm). `pixcap run --dry-run` prints it; tests assert it.
 // Pure: no spawn, no file access.
 import { join, resolve } from 'node:path'
-import { resolveInside } from '../io/safe-path.js'
+import { resolveInside } from '../io/input/safe-path.js'
 import { sha256 } from '../util/sha256.js'
-import { localArgv } from '../runs/launchers/local.js'
-import { renderSbatch, srunTorchrunWords, type ShellRaw } from '../runs/launchers/slurm.js'
-import { torchrunArgv } from '../runs/launchers/torchrun.js'
+import { localArgv } from './launchers/local.js'
+import { renderSbatch, srunTorchrunWords, type ShellRaw } from './launchers/slurm.js'
+import { torchrunArgv } from './launchers/torchrun.js'
 import { isBridgeStep, type Launcher, type Recipe } from './schema.js'
 
 /** One step, ready to spawn. */

@@ -9,7 +9,7 @@ import { existsSync, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join, resolve, sep } from 'node:path'
 import { execa } from 'execa'
-import { gpuInventory } from '../runs/provenance.js'
+import { gpuInventory } from '../bridge/gpu-inventory.js'
 import { findOnPath } from '../util/find-on-path.js'
 import type { Plan, PlanStep } from './plan.js'
 

@@ -7,7 +7,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
 import { PixcapError } from '../errors.js'
-import { parseJsonText } from '../io/read-json.js'
+import { parseJsonText } from '../io/input/read-json.js'
 import { readTail } from '../util/read-tail.js'
 import { RunRecord, type RunStatus } from './run-record.js'
 

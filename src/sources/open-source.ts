@@ -1,7 +1,7 @@
 // Opens any registered source: by name (`from`), or by detection from the file's shape. Detection asks every
 // registered source; exactly one must say yes, so a file is never read as the wrong kind in silence.
 import { OptionError, PixcapError } from '../errors.js'
-import { checkInputFile } from '../io/input-file.js'
+import { checkInputFile } from '../io/input/input-file.js'
 import { SOURCES, type SourceName } from './registry.js'
 import { probeFile } from './source-probe.js'
 import type { OpenSourceOptions, SourceDefinition, SourceReader } from './source-reader.js'

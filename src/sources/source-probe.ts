@@ -1,7 +1,7 @@
 // Detection by shape: what a source may look at to decide whether a file is one of its own, read lazily and at
 // most once per question, so that trying every registered source costs about one partial read of the file.
 import { open } from 'node:fs/promises'
-import { streamJsonObject } from '../io/json-array-stream.js'
+import { streamJsonObject } from '../io/input/json-array-stream.js'
 
 /** Bytes of the file's start that `head` holds. */
 export const PROBE_HEAD_BYTES = 64 * 1024

@@ -1,12 +1,12 @@
-// The corpus side of `pixcap view`: pages of samples from the Parquet files (src/io/parquet-pages.ts), filters whose
+// The corpus side of `pixcap view`: pages of samples from the Parquet files (src/io/corpus/parquet-pages.ts), filters whose
 // matching row numbers are found by one scan and cached (a Uint32Array, not the rows), statistics from one scan, and
 // the rejects with what is needed to draw them. Nothing here holds more than a couple of row groups.
 import { createReadStream, existsSync } from 'node:fs'
 import { basename, extname, join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { PixcapError } from '../errors.js'
-import { readManifest, type Manifest } from '../io/manifest.js'
-import { openParquetPager, type ParquetPager } from '../io/parquet-pages.js'
+import { readManifest, type Manifest } from '../io/corpus/manifest.js'
+import { openParquetPager, type ParquetPager } from '../io/corpus/parquet-pages.js'
 import { RejectRecord } from '../records/reject.js'
 import { corpusStatsAccumulator, type CorpusStats } from './corpus-stats.js'
 import { buildRejectIndex, type RejectIndex } from './reject-index.js'

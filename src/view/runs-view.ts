@@ -3,7 +3,7 @@
 // redactor the run writer uses, so a token in this server's environment never reaches the page.
 import { existsSync } from 'node:fs'
 import { readMetrics, metricSeries } from '../runs/metrics-file.js'
-import { createRedactor } from '../runs/redact.js'
+import { createRedactor } from '../util/redact.js'
 import type { RunRecord } from '../runs/run-record.js'
 import { listRuns, readRun, runPaths } from '../runs/store.js'
 import { readTail } from '../util/read-tail.js'

@@ -5,7 +5,7 @@
 // evaluator's `-grade-{n}runs.json`) is rewritten atomically after every sample, so a crash resumes where it stopped
 // and never re-asks a graded (id, run).
 import { PixcapError } from '../errors.js'
-import { readJsonFile } from '../io/read-json.js'
+import { readJsonFile } from '../io/input/read-json.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
 import type { ProgressSink } from '../util/progress.js'
 import type { ChatClient } from './chat-client.js'

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { filterImages } from '../../src/dataset/filter-images.js'
 import { FilterPolicy } from '../../src/dataset/filter-policy.js'
-import { validateSource } from '../../src/dataset/validate-pix2cap.js'
+import { validateSource } from '../../src/dataset/validate-source.js'
 import { readPix2Cap } from '../../src/sources/pix2cap/read-pix2cap.js'
 import { BUNDLED_SAMPLE_DIR } from '../helpers/fixtures.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { statsSource } from '../../src/dataset/pix2cap-stats.js'
+import { statsSource } from '../../src/dataset/source-stats.js'
 import { addImage, createStats, distributionOf, mergeStats, summarizeStats, wordCount } from '../../src/dataset/stats.js'
 import type { ImageRecord } from '../../src/records/index.js'
 import { readPix2Cap } from '../../src/sources/pix2cap/read-pix2cap.js'

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { validateSource, type ValidationReport } from '../../src/dataset/validate-pix2cap.js'
+import { validateSource, type ValidationReport } from '../../src/dataset/validate-source.js'
 import { HAS_SHARED, IMAGES_SAMPLE_DIR, PANOPTIC_SAMPLE_DIR, PIX2CAP_SAMPLE_JSON } from '../helpers/fixtures.js'
 import { sampleCopies, type SampleJson } from '../helpers/pix2cap-copies.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createRedactor, isSecretName, redactEnv } from '../../src/runs/redact.js'
+import { createRedactor, isSecretName, redactEnv } from '../../src/util/redact.js'
 
 describe('redaction', () => {
   it.each([

@@ -3,7 +3,7 @@ import { convertDataset, type ConvertOptions, type ConvertResult } from '../../c
 import { FILTER_POLICY_FLAGS, FILTER_POLICY_OPTIONS, FILTER_POLICY_USAGE, filterPolicyFromFlags } from '../../dataset/filter-policy.js'
 import { UsageError } from '../../errors.js'
 import { FORMATS, type FormatName } from '../../formats/registry.js'
-import { OUTPUT_FORMATS, type OutputFormat } from '../../io/corpus-sink.js'
+import { OUTPUT_FORMATS, type OutputFormat } from '../../io/corpus/corpus-sink.js'
 import { TEXT_BOX_CONVENTIONS } from '../../formats/box-convention.js'
 import { VIP_SHAPES } from '../../formats/vip-llava.js'
 import { intFlag, parseCommandArgs, printJson, type CliIo, type Command, type OptionHelp } from '../command.js'

@@ -1,5 +1,5 @@
 import { FILTER_POLICY_FLAGS, FILTER_POLICY_OPTIONS, FILTER_POLICY_USAGE, filterPolicyFromFlags } from '../../dataset/filter-policy.js'
-import { statsSource, type StatsSourceResult } from '../../dataset/pix2cap-stats.js'
+import { statsSource, type StatsSourceResult } from '../../dataset/source-stats.js'
 import type { Distribution } from '../../dataset/stats.js'
 import { UsageError } from '../../errors.js'
 import { parseCommandArgs, printJson, type Command } from '../command.js'

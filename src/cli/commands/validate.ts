@@ -1,4 +1,4 @@
-import { validateSource, type ValidationReport } from '../../dataset/validate-pix2cap.js'
+import { validateSource, type ValidationReport } from '../../dataset/validate-source.js'
 import { UsageError } from '../../errors.js'
 import { intFlag, parseCommandArgs, printJson, type Command } from '../command.js'
 import { createProgressBar } from '../progress.js'

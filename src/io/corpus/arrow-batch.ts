@@ -5,8 +5,8 @@
 // The fast path checks types as it copies; when a value is wrong, a second, slow walk over the batch finds the first
 // offending row and path so the error names it (`row 12: conversations[3].value: expected string, got number`).
 import { Field, RecordBatch, Struct, makeData, type Data, type DataType, type Schema } from 'apache-arrow'
-import type { FieldSpec, FieldType } from '../formats/field-spec.js'
-import { PixcapError, type JsonPath } from '../errors.js'
+import type { FieldSpec, FieldType } from '../../records/field-spec.js'
+import { PixcapError, type JsonPath } from '../../errors.js'
 import { toArrowSchema, toArrowType } from './arrow-schema.js'
 
 /** Rows per record batch: datasets' DEFAULT_MAX_BATCH_SIZE (ecosystem.md §4) and the measured sweet spot (§3). */

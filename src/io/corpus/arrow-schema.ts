@@ -5,7 +5,7 @@
 // `{"_type": "Image"}`. Without that metadata an image column loads as a plain dict (ecosystem.md §3), so every file
 // we write carries it, and the viewer reads it too (Features.from_arrow_schema, ecosystem.md §3).
 import { Binary, Bool, Field, Float32, Float64, Int32, Int64, List, Schema, Struct, Utf8, type DataType } from 'apache-arrow'
-import type { FieldSpec, FieldType } from '../formats/field-spec.js'
+import type { FieldSpec, FieldType } from '../../records/field-spec.js'
 
 /** The schema-metadata key `datasets` reads its features from. */
 export const HF_METADATA_KEY = 'huggingface'

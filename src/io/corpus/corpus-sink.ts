@@ -5,7 +5,7 @@
 // every file is renamed; a failure anywhere removes every temporary file and renames nothing.
 import { join } from 'node:path'
 import type { RecordBatch } from 'apache-arrow'
-import type { FieldSpec } from '../formats/field-spec.js'
+import type { FieldSpec } from '../../records/field-spec.js'
 import { ArrowBatchBuilder, DEFAULT_BATCH_ROWS, IMAGE_BATCH_ROWS, type Row } from './arrow-batch.js'
 import { ArrowStreamFileWriter } from './arrow-ipc-writer.js'
 import { JsonArraySink } from './json-array-sink.js'

@@ -2,7 +2,7 @@
 // (`json.load(open(data_path, "r"))`), Qwen-VL's finetune.py make_supervised_data_module, Osprey's loaders
 // (osprey/datasets/osprey_724k.py `json.load(open(ann_file))`). Streamed row by row (`[`, rows joined by `,\n`, `]`),
 // keys in declared column order, under a temporary name until close (STYLE.md §12).
-import type { FieldSpec } from '../formats/field-spec.js'
+import type { FieldSpec } from '../../records/field-spec.js'
 import { OutputFile, type WrittenFile } from './output-file.js'
 import type { Row } from './arrow-batch.js'
 import type { RowSink } from './row-sink.js'

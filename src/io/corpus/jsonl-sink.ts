@@ -1,6 +1,6 @@
 // JSON Lines: one row per line, keys in declared column order, so the same rows always give the same bytes.
 // Binary values (embedded image bytes) become base64 strings and int64 bigints become decimal numbers.
-import type { FieldSpec } from '../formats/field-spec.js'
+import type { FieldSpec } from '../../records/field-spec.js'
 import { OutputFile, type WrittenFile } from './output-file.js'
 import type { Row } from './arrow-batch.js'
 import type { RowSink } from './row-sink.js'

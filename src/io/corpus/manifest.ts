@@ -3,10 +3,10 @@
 // No timestamps by default: the same input and seed give a byte-identical manifest too (`createdAt` is optional).
 import { join } from 'node:path'
 import { z } from 'zod'
-import { PixcapError } from '../errors.js'
-import { RejectReason } from '../records/reject.js'
-import { readJsonFile } from './read-json.js'
-import { writeFileAtomic } from '../util/atomic-write.js'
+import { PixcapError } from '../../errors.js'
+import { RejectReason } from '../../records/reject.js'
+import { readJsonFile } from '../input/read-json.js'
+import { writeFileAtomic } from '../../util/atomic-write.js'
 
 /** The file name inside a corpus. */
 export const MANIFEST_FILE = 'manifest.json'

@@ -4,7 +4,7 @@
 import { createHash, type Hash } from 'node:crypto'
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { temporaryPathFor } from '../util/atomic-write.js'
+import { temporaryPathFor } from '../../util/atomic-write.js'
 
 /** What a committed file looks like in a manifest. */
 export interface WrittenFile {

@@ -1,12 +1,12 @@
 // Pages of a corpus's Parquet files without reading the whole corpus: only the footers are read up front
 // (hyparquet parquetMetadataAsync reads the last 512 kB of each file), then each request decodes just the row
 // groups it touches (hyparquet reads byte ranges of their column chunks). The last few decoded row groups are kept,
-// so turning pages inside one group (pixcap writes 10,000 text rows per group, src/io/parquet-writer.ts) reads
+// so turning pages inside one group (pixcap writes 10,000 text rows per group, src/io/corpus/parquet-writer.ts) reads
 // nothing again. Memory stays at most `cachedGroups` row groups, whatever the corpus size.
 import { open, type FileHandle } from 'node:fs/promises'
 import { parquetMetadataAsync, parquetReadObjects, type AsyncBuffer, type FileMetaData } from 'hyparquet'
 import { compressors } from 'hyparquet-compressors'
-import { PixcapError } from '../errors.js'
+import { PixcapError } from '../../errors.js'
 
 /** One row group of one file, placed in the corpus's global row numbering. */
 export interface RowGroupRef {

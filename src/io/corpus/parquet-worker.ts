@@ -2,7 +2,7 @@
 // Arrow batch while this one is encoded (parquet-writer.ts). Tasks arrive in order; the encoder serialises them.
 import { encodeEmptyParquet, ParquetEncoder, wasmHeapBytes, type EncoderProps } from './parquet-encoder.js'
 import type { TransferListItem } from 'node:worker_threads'
-import { serveTasks } from './worker-serve.js'
+import { serveTasks } from '../workers/worker-serve.js'
 
 /** One request to the worker. */
 export type ParquetTask =

@@ -13,7 +13,7 @@ import { OutputFile, type FinishedFile } from './output-file.js'
 import { encodeEmptyParquet, ParquetEncoder, wasmHeapBytes, type EncoderProps } from './parquet-encoder.js'
 import type { ParquetTask, ParquetTaskReply } from './parquet-worker.js'
 import type { BatchFileWriter } from './row-sink.js'
-import { createWorkerPool, workerModuleUrl, type WorkerPool } from './worker-pool.js'
+import { createWorkerPool, workerModuleUrl, type WorkerPool } from '../workers/worker-pool.js'
 
 /** Row-group caps for the Hub viewer: <= 100 MB uncompressed per group (datasets MAX_ROW_GROUP_SIZE, ecosystem.md §4). */
 export interface ParquetOptions {

@@ -5,9 +5,9 @@
 import { readdir, rm, stat } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import { z } from 'zod'
-import { PixcapError } from '../errors.js'
-import { readJsonFile } from './read-json.js'
-import { resolveInside } from './safe-path.js'
+import { PixcapError } from '../../errors.js'
+import { readJsonFile } from '../input/read-json.js'
+import { resolveInside } from '../input/safe-path.js'
 import { MANIFEST_FILE } from './manifest.js'
 
 /** Folders and files inside a corpus that only a corpus writer puts there (ARCHITECTURE.md "A corpus on disk"). */

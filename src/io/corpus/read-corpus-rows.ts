@@ -6,9 +6,9 @@ import { readFile } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
 import { tableFromIPC, Vector } from 'apache-arrow'
 import * as pw from 'parquet-wasm'
-import { PixcapError } from '../errors.js'
+import { PixcapError } from '../../errors.js'
 import type { ManifestFile } from './manifest.js'
-import { resolveInside } from './safe-path.js'
+import { resolveInside } from '../input/safe-path.js'
 
 /** A row as plain values. */
 export type PlainRow = Record<string, unknown>

@@ -1,8 +1,8 @@
 // rejects.jsonl: one RejectRecord per line, written atomically (temp name, then rename on close; STYLE.md §12), so a
 // crashed run never leaves a rejects file that looks complete. Lines are buffered and flushed in ~256 kB writes.
-import { openAtomic, type AtomicFileHandle } from '../util/atomic-write.js'
-import { RejectRecord } from '../records/index.js'
-import type { RejectReason } from '../records/index.js'
+import { openAtomic, type AtomicFileHandle } from '../../util/atomic-write.js'
+import { RejectRecord } from '../../records/index.js'
+import type { RejectReason } from '../../records/index.js'
 
 /** Flush threshold for buffered lines. */
 const FLUSH_BYTES = 256 * 1024

@@ -2,10 +2,10 @@
 // listed file exists inside the corpus with the recorded size and sha256, and regions in = regions in samples +
 // regions rejected. Every problem is collected (not just the first), each with the manifest path that names it.
 import { readFile, stat } from 'node:fs/promises'
-import { PixcapError, toJsonPath, type JsonPath } from '../errors.js'
-import { sha256, sha256File } from '../util/sha256.js'
+import { PixcapError, toJsonPath, type JsonPath } from '../../errors.js'
+import { sha256, sha256File } from '../../util/sha256.js'
 import { checkRegionInvariant, readManifest, type Manifest } from './manifest.js'
-import { resolveInside } from './safe-path.js'
+import { resolveInside } from '../input/safe-path.js'
 
 /** One way a corpus differs from its manifest. */
 export interface CorpusIssue {

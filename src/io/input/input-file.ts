@@ -1,7 +1,7 @@
 // Checks an input path before a command starts work on it, so that a directory or a missing file is one clear
 // error naming the path (Node's own `EISDIR: illegal operation on a directory, read` names nothing).
 import { stat } from 'node:fs/promises'
-import { PixcapError } from '../errors.js'
+import { PixcapError } from '../../errors.js'
 
 /** Throws PixcapError naming `file` unless it is a readable regular file; `what` says what the file should be. */
 export async function checkInputFile(file: string, what = 'a file'): Promise<void> {

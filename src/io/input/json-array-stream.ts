@@ -7,7 +7,7 @@
 import { createReadStream } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { decodeUtf8, firstInvalidUtf8 } from './utf8.js'
-import { PixcapError, type JsonPath } from '../errors.js'
+import { PixcapError, type JsonPath } from '../../errors.js'
 
 /** What to do with a top-level member: stream its array elements, parse it whole, or skip it without parsing. */
 export type MemberMode = 'elements' | 'value' | 'skip'
@@ -345,7 +345,7 @@ export async function parseJsonObjectFile(file: string, maxBytes = WHOLE_FILE_MA
     bytes = (await stat(file)).size
     if (bytes > maxBytes) return undefined
     const raw = await readFile(file)
-    // Invalid UTF-8 is left to the scanner too: it names the JSON path and byte offset (io/utf8.ts).
+    // Invalid UTF-8 is left to the scanner too: it names the JSON path and byte offset (io/input/utf8.ts).
     if (firstInvalidUtf8(raw) >= 0) return undefined
     text = raw.toString('utf8')
   } catch {

@@ -3,8 +3,8 @@
 // util/zod-issues.ts (`results.json: [3].caption: expected string, got number 7`).
 import { readFile } from 'node:fs/promises'
 import type { z } from 'zod'
-import { PixcapError, type JsonPath } from '../errors.js'
-import { parseWithProblems } from '../util/zod-issues.js'
+import { PixcapError, type JsonPath } from '../../errors.js'
+import { parseWithProblems } from '../../util/zod-issues.js'
 import { decodeUtf8 } from './utf8.js'
 
 /**

@@ -1,7 +1,7 @@
 // Paths read from input files (file_name, image) must stay inside their root: no absolute paths, no `..` escapes,
 // no NUL bytes. The error names the file and JSON path that carried the bad value.
 import { isAbsolute, relative, resolve, sep } from 'node:path'
-import { PixcapError, type JsonPath } from '../errors.js'
+import { PixcapError, type JsonPath } from '../../errors.js'
 
 const PLAIN_RELATIVE = /^[\w-][\w.-]*(?:\/[\w-][\w.-]*)*$/
 

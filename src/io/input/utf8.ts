@@ -2,7 +2,7 @@
 // replaces invalid bytes with U+FFFD without a word, which would copy damaged captions into every corpus; these
 // helpers make such bytes an error that names the file and the byte offset instead.
 import { isUtf8 } from 'node:buffer'
-import { PixcapError, type JsonPath } from '../errors.js'
+import { PixcapError, type JsonPath } from '../../errors.js'
 
 /** Offset of the first byte that does not belong to a well-formed UTF-8 sequence, or -1 when all are valid. */
 export function firstInvalidUtf8(bytes: Uint8Array): number {

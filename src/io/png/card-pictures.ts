@@ -1,9 +1,9 @@
 // The dataset card's pictures as PNG bytes: histograms (SVG from hub/histogram-svg.ts) and the example row's image with
-// its regions boxed and numbered (the same overlay as `pixcap preview`, dataset/preview-svg.ts). sharp lives here.
+// its regions boxed and numbered (the same overlay as `pixcap preview`, io/png/preview-svg.ts). sharp lives here.
 import { readFile } from 'node:fs/promises'
 import sharp, { type Sharp } from 'sharp'
-import { regionOverlaySvg } from '../dataset/preview-svg.js'
-import { resolveInside } from './safe-path.js'
+import { regionOverlaySvg } from './preview-svg.js'
+import { resolveInside } from '../input/safe-path.js'
 
 /** Rasterises an SVG document to PNG. */
 export async function svgToPng(svg: string): Promise<Buffer> {

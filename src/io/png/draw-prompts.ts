@@ -5,11 +5,11 @@
 // Outputs are written atomically under the corpus root; a path that would escape its root is an error.
 import { join } from 'node:path'
 import sharp from 'sharp'
-import type { ImageRender } from '../formats/target-format.js'
-import { shapeCoverage } from '../geometry/prompt-shapes.js'
-import { writeFileAtomic } from '../util/atomic-write.js'
-import { sha256 } from '../util/sha256.js'
-import { checkRelativePath, resolveInside } from './safe-path.js'
+import type { ImageRender } from '../../geometry/prompt-shapes.js'
+import { shapeCoverage } from '../../geometry/prompt-shapes.js'
+import { writeFileAtomic } from '../../util/atomic-write.js'
+import { sha256 } from '../../util/sha256.js'
+import { checkRelativePath, resolveInside } from '../input/safe-path.js'
 
 /** One written image, path relative to the corpus root. */
 export interface RenderedImage {

@@ -3,8 +3,8 @@
 // (src/geometry/mask-outline.ts) are encoded here too: sharp lives only in io/.
 import { stat } from 'node:fs/promises'
 import sharp from 'sharp'
-import { previewColor } from '../dataset/preview-svg.js'
-import { segmentOutline } from '../geometry/mask-outline.js'
+import { previewColor } from './preview-svg.js'
+import { segmentOutline } from '../../geometry/mask-outline.js'
 import { decodePanopticPng } from './panoptic-png.js'
 
 /** Widths a client may ask for; anything else is rounded up to one of these (bounds the cache's variety). */

@@ -2,10 +2,10 @@
 // (mask-worker.ts) or in-process. Returns plain data (structured-clone friendly); never throws for a bad PNG.
 import { access } from 'node:fs/promises'
 import sharp, { type OutputInfo } from 'sharp'
-import { rlesFromIds } from '../geometry/coco-rle.js'
-import type { SegmentGeometry } from '../geometry/panoptic-map.js'
-import { segmentGeometryRgb } from '../geometry/segment-geometry.js'
-import type { CocoRle } from '../records/region-record.js'
+import { rlesFromIds } from '../../geometry/coco-rle.js'
+import type { SegmentGeometry } from '../../geometry/panoptic-map.js'
+import { segmentGeometryRgb } from '../../geometry/segment-geometry.js'
+import type { CocoRle } from '../../records/region-record.js'
 import { rgbToIds } from './panoptic-png.js'
 
 /** What one PNG holds, or why it could not be read. */

@@ -1,7 +1,7 @@
 // Decodes COCO-panoptic PNGs with sharp: the only place (with other io/ adapters) that touches pixels (STYLE.md §2).
 // id = R + 256*G + 256^2*B, 0 = VOID (panopticapi utils.rgb2id; reference/pix2cap.md §3).
 import sharp from 'sharp'
-import type { PanopticMap } from '../geometry/panoptic-map.js'
+import type { PanopticMap } from '../../geometry/panoptic-map.js'
 
 /** Converts interleaved raw pixels (3 or 4 channels, 8 bit) to segment ids. Alpha, if any, is ignored. */
 export function rgbToIds(data: Uint8Array, width: number, height: number, channels: number): Uint32Array {

@@ -1,11 +1,11 @@
 // Decodes a panoptic PNG to its raw 8-bit RGB(A) bytes without building the id array: the PQ histogram reads ids
-// straight from the bytes (metrics/pq/joint-histogram.ts). id = R + 256*G + 256^2*B (pix2cap.md §3).
+// straight from the bytes (metrics/pq/joint-histogram.ts; the RgbPixels type is geometry/panoptic-map.ts). id = R + 256*G + 256^2*B (pix2cap.md §3).
 // COCO-panoptic PNGs (8-bit RGB/RGBA, not interlaced) go through the synchronous pure-JS decoder in png-rgb8.ts, which
 // is several times cheaper than sharp for them and keeps each evaluation worker on its own thread (sharp would hand
 // every decode to the shared libuv/libvips pools). Any other PNG, or one that decoder refuses, is decoded by sharp,
 // loaded only then.
 import { readFileSync } from 'node:fs'
-import type { RgbPixels } from '../metrics/pq/joint-histogram.js'
+import type { RgbPixels } from '../../geometry/panoptic-map.js'
 import { decodeRgb8Png, type PngScratch } from './png-rgb8.js'
 
 /** Decodes a PNG with sharp (any layout libvips reads); for what the fast decoder refuses. */

@@ -6,7 +6,7 @@
 // times cheaper than sharp on panoptic PNGs. Anything else (palette, 16-bit, grey, interlaced, a bad CRC, a damaged stream)
 // returns null and the caller falls back to sharp, which then decodes it or reports the problem in its own words.
 import zlib from 'node:zlib'
-import type { RgbPixels } from '../metrics/pq/joint-histogram.js'
+import type { RgbPixels } from '../../geometry/panoptic-map.js'
 import { RawInflater } from './inflate-into.js'
 import { ROW_SAME, ROW_UNKNOWN, unfilterRows } from './png-unfilter.js'
 

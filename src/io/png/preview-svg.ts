@@ -1,6 +1,6 @@
 // Builds the SVG overlay of a region preview: one box and label per region, colours from a fixed palette so the
 // same region keeps its colour between runs. Pure: no fs, no sharp.
-import type { RegionRecord } from '../records/region-record.js'
+import type { RegionRecord } from '../../records/region-record.js'
 
 /** Distinct, readable colours (Tableau 20 order), as [r, g, b]. */
 export const PREVIEW_PALETTE: readonly [number, number, number][] = [

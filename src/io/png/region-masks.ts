@@ -2,10 +2,10 @@
 // (Osprey, the parquet mask column, ViP-LLaVA mask contours). Decoding is io/ work (sharp); the RLE itself is
 // pycocotools-compatible (geometry/coco-rle.ts). A region whose segment is absent from the PNG keeps no `maskRle`,
 // and the format rejects it as `missing_in_png`; an image whose PNG cannot be read is an error naming the file.
-import { PixcapError } from '../errors.js'
-import type { ImageRecord } from '../records/region-record.js'
+import { PixcapError } from '../../errors.js'
+import type { ImageRecord } from '../../records/region-record.js'
 import { decodeMaskGeometry } from './mask-decode.js'
-import { resolveInside } from './safe-path.js'
+import { resolveInside } from '../input/safe-path.js'
 
 /** Passes each image on with `maskRle` set on every region its PNG holds. */
 export async function* withRegionMasks(images: AsyncIterable<ImageRecord>, panopticDir: string): AsyncGenerator<ImageRecord> {

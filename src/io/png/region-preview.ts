@@ -1,12 +1,12 @@
 // Draws an image's regions so a person can look rather than read: the photo, each segment's mask tinted (when the
 // panoptic PNG is given), its box and a numbered label kept inside the picture, and below it a legend from each
-// number to its category and caption. sharp does the pixels; the overlay SVG is laid out in dataset/preview-svg.ts.
+// number to its category and caption. sharp does the pixels; the overlay SVG is laid out in io/png/preview-svg.ts.
 import sharp, { type OverlayOptions } from 'sharp'
-import { previewColor, previewLayout } from '../dataset/preview-svg.js'
-import type { PanopticMap } from '../geometry/panoptic-map.js'
-import type { ImageRecord } from '../records/region-record.js'
+import { previewColor, previewLayout } from './preview-svg.js'
+import type { PanopticMap } from '../../geometry/panoptic-map.js'
+import type { ImageRecord } from '../../records/region-record.js'
 import { decodePanopticPng } from './panoptic-png.js'
-import { resolveInside } from './safe-path.js'
+import { resolveInside } from '../input/safe-path.js'
 
 /** Options of one preview. */
 export interface RegionPreviewOptions {

@@ -14,13 +14,13 @@
 // the one main thread; wall-clock figures there were too noisy to rank (bench/stages/mask-geometry.ts).
 // `workers: 0` runs in-process.
 import { availableParallelism } from 'node:os'
-import type { ProgressEvent } from '../util/progress.js'
-import { toJsonPath, type JsonPath } from '../errors.js'
-import type { SegmentGeometry } from '../geometry/panoptic-map.js'
-import type { CocoRle, ImageId, ImageRecord } from '../records/region-record.js'
+import type { ProgressEvent } from '../../util/progress.js'
+import { toJsonPath, type JsonPath } from '../../errors.js'
+import type { SegmentGeometry } from '../../geometry/panoptic-map.js'
+import type { CocoRle, ImageId, ImageRecord } from '../../records/region-record.js'
 import { decodeMaskGeometry, type DecodedMask } from './mask-decode.js'
-import { resolveInside } from './safe-path.js'
-import { createWorkerPool, workerModuleUrl, type WorkerPool } from './worker-pool.js'
+import { resolveInside } from '../input/safe-path.js'
+import { createWorkerPool, workerModuleUrl, type WorkerPool } from '../workers/worker-pool.js'
 
 /** What can be wrong between a panoptic PNG and its JSON entry. */
 export type MaskIssueKind =

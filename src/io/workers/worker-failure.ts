@@ -1,7 +1,7 @@
 // How a task's error crosses the thread boundary: structured clone keeps only an Error's message, so the worker side
 // (worker-serve.ts) sends a plain WorkerFailure and the pool (worker-pool.ts) rebuilds it; a PixcapError keeps its
 // code, file, JSON path and detail, so callers see the same error as when the task runs in-process.
-import { PixcapError, type PixcapErrorCode } from '../errors.js'
+import { PixcapError, type PixcapErrorCode } from '../../errors.js'
 
 /** A task failure reported by a worker: the error's name and message, plus PixcapError's fields when it is one. */
 export interface WorkerFailure {

@@ -4,7 +4,7 @@
 import type { z } from 'zod'
 import { execa } from 'execa'
 import { PixcapError } from '../../errors.js'
-import type { SlurmLauncher } from '../../recipes/schema.js'
+import type { SlurmLauncher } from '../schema.js'
 
 /** A script argument that is shell code of ours (a variable reference), not data to quote. */
 export interface ShellRaw {

@@ -2,7 +2,7 @@
 // gpt4roi.md §7; runs.md §5). One node: --master_addr/--master_port. Several nodes: a c10d rendezvous endpoint when one
 // is given (every node runs the same argv), else master addr/port plus this node's --node_rank.
 import type { z } from 'zod'
-import type { TorchrunLauncher } from '../../recipes/schema.js'
+import type { TorchrunLauncher } from '../schema.js'
 
 /** The torchrun prefix for an entry (`-m module args...` or `script args...`). Pure. */
 export function torchrunArgv(l: z.infer<typeof TorchrunLauncher>, entry: readonly string[]): string[] {

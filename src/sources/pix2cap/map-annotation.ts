@@ -1,7 +1,7 @@
 // Maps one raw `annotations[i]` element to a canonical ImageRecord plus the segments it could not use.
 // Each segment is validated on its own: one bad segment is reported and dropped, the rest of the image survives.
 import { PixcapError, toJsonPath, type JsonPath } from '../../errors.js'
-import { checkRelativePath } from '../../io/safe-path.js'
+import { checkRelativePath } from '../../io/input/safe-path.js'
 import { regionIdOf, type DroppedRegion, type ImageId, type ImageRecord, type RegionRecord, type SourceEntry } from '../../records/index.js'
 import type { SchemaProblem } from '../../util/zod-issues.js'
 import { parseRawAnnotationShell, parseRawSegment } from './raw-guards.js'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { t, type FieldSpec } from '../../src/formats/field-spec.js'
-import { ArrowBatchBuilder } from '../../src/io/arrow-batch.js'
-import { toPlain } from '../helpers/readback.js'
+import { t, type FieldSpec } from '../../../src/records/field-spec.js'
+import { ArrowBatchBuilder } from '../../../src/io/corpus/arrow-batch.js'
+import { toPlain } from '../../helpers/readback.js'
 
 const FIELDS: FieldSpec[] = [
   t.field('id', t.string()),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { t, type FieldSpec } from '../../src/formats/field-spec.js'
-import { hfMetadataValue, toArrowSchema, toHfFeatures } from '../../src/io/arrow-schema.js'
+import { t, type FieldSpec } from '../../../src/records/field-spec.js'
+import { hfMetadataValue, toArrowSchema, toHfFeatures } from '../../../src/io/corpus/arrow-schema.js'
 
 // The schema of the measured writers (reference/ecosystem.md §2/§3), with an Image column.
 const FIELDS: FieldSpec[] = [

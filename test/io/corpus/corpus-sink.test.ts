@@ -1,13 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { t, type FieldSpec } from '../../src/formats/field-spec.js'
-import { toHfFeatures } from '../../src/io/arrow-schema.js'
-import { openCorpusSink } from '../../src/io/corpus-sink.js'
-import { sha256File } from '../../src/util/sha256.js'
-import { HAS_PYTHON } from '../helpers/fixtures.js'
-import { hfReadback, parquetFooter, readArrowStream, readParquetDuckdb, readParquetHyparquet } from '../helpers/readback.js'
-import { useTempDir } from '../helpers/temp-dir.js'
+import { t, type FieldSpec } from '../../../src/records/field-spec.js'
+import { toHfFeatures } from '../../../src/io/corpus/arrow-schema.js'
+import { openCorpusSink } from '../../../src/io/corpus/corpus-sink.js'
+import { sha256File } from '../../../src/util/sha256.js'
+import { HAS_PYTHON } from '../../helpers/fixtures.js'
+import { hfReadback, parquetFooter, readArrowStream, readParquetDuckdb, readParquetHyparquet } from '../../helpers/readback.js'
+import { useTempDir } from '../../helpers/temp-dir.js'
 
 // A GPT4RoI-like row declaration (reference/ecosystem.md §2 test schema) plus a nullable column and an int64 list.
 const FIELDS: FieldSpec[] = [

@@ -1,8 +1,8 @@
 import { readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { readManifest, writeManifest, type Manifest } from '../../src/io/manifest.js'
-import { useTempDir } from '../helpers/temp-dir.js'
+import { readManifest, writeManifest, type Manifest } from '../../../src/io/corpus/manifest.js'
+import { useTempDir } from '../../helpers/temp-dir.js'
 
 const HASH = 'a'.repeat(64)
 

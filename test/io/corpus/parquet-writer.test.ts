@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { t, type FieldSpec } from '../../src/formats/field-spec.js'
-import { ArrowBatchBuilder } from '../../src/io/arrow-batch.js'
-import { ParquetFileWriter, type ParquetOptions } from '../../src/io/parquet-writer.js'
-import { wasmHeapBytes } from '../../src/io/parquet-encoder.js'
-import { parquetFooter, readParquetHyparquet } from '../helpers/readback.js'
-import { useTempDir } from '../helpers/temp-dir.js'
+import { t, type FieldSpec } from '../../../src/records/field-spec.js'
+import { ArrowBatchBuilder } from '../../../src/io/corpus/arrow-batch.js'
+import { ParquetFileWriter, type ParquetOptions } from '../../../src/io/corpus/parquet-writer.js'
+import { wasmHeapBytes } from '../../../src/io/corpus/parquet-encoder.js'
+import { parquetFooter, readParquetHyparquet } from '../../helpers/readback.js'
+import { useTempDir } from '../../helpers/temp-dir.js'
 
 const FIELDS: FieldSpec[] = [t.field('id', t.string()), t.field('text', t.string()), t.field('boxes', t.list(t.list(t.float32())))]
 const builder = new ArrowBatchBuilder(FIELDS)

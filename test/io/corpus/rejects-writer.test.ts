@@ -1,9 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { openRejectsWriter } from '../../src/io/rejects-writer.js'
-import type { RejectRecord } from '../../src/records/index.js'
-import { useTempDir } from '../helpers/temp-dir.js'
+import { openRejectsWriter } from '../../../src/io/corpus/rejects-writer.js'
+import type { RejectRecord } from '../../../src/records/index.js'
+import { useTempDir } from '../../helpers/temp-dir.js'
 
 let dir: string
 useTempDir('pixcap-rejects-', (d) => (dir = d))

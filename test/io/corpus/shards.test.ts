@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { planShards, shardFileName, startsNewShard } from '../../src/io/shards.js'
+import { planShards, shardFileName, startsNewShard } from '../../../src/io/corpus/shards.js'
 
 const b = (rows: number, bytes = rows * 10) => ({ rows, bytes })
 

@@ -2,9 +2,9 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { PixcapError } from '../../src/errors.js'
-import { readJsonFile, readJsonlFile, validateJson } from '../../src/io/read-json.js'
-import { useTempDir } from '../helpers/temp-dir.js'
+import { PixcapError } from '../../../src/errors.js'
+import { readJsonFile, readJsonlFile, validateJson } from '../../../src/io/input/read-json.js'
+import { useTempDir } from '../../helpers/temp-dir.js'
 
 const Row = z.object({ id: z.number().int(), caption: z.string() })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkRelativePath, resolveInside } from '../../src/io/safe-path.js'
+import { checkRelativePath, resolveInside } from '../../../src/io/input/safe-path.js'
 
 const where = { file: 'x.json', path: ['images', 0, 'file_name'] as const }
 

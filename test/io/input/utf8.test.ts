@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decodeUtf8, firstInvalidUtf8 } from '../../src/io/utf8.js'
+import { decodeUtf8, firstInvalidUtf8 } from '../../../src/io/input/utf8.js'
 
 describe('firstInvalidUtf8', () => {
   // Each case agrees with TextDecoder's fatal mode on whether the bytes are valid (WHATWG Encoding, UTF-8 decoder).

@@ -3,8 +3,8 @@
 // leave a closed engine behind (writing to one aborts the process).
 import zlib from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { RawInflater, type InflatePath } from '../../src/io/inflate-into.js'
-import { createRng } from '../../src/util/rng.js'
+import { RawInflater, type InflatePath } from '../../../src/io/png/inflate-into.js'
+import { createRng } from '../../../src/util/rng.js'
 
 function sampleData(n: number, seed: number): Buffer {
   const rng = createRng(seed)

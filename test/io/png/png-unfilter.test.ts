@@ -2,8 +2,8 @@
 // per-byte implementation of PNG spec §9 on every filter type, on the mostly-zero rows label maps produce and on
 // dense rows, and settle "row repeats the row above" only where that is true.
 import { describe, expect, it } from 'vitest'
-import { nextNonZero, ROW_DIFFERENT, ROW_SAME, ROW_UNKNOWN, unfilterRows } from '../../src/io/png-unfilter.js'
-import { createRng, type Rng } from '../../src/util/rng.js'
+import { nextNonZero, ROW_DIFFERENT, ROW_SAME, ROW_UNKNOWN, unfilterRows } from '../../../src/io/png/png-unfilter.js'
+import { createRng, type Rng } from '../../../src/util/rng.js'
 
 // PNG spec §9.2-9.4, one byte at a time: the reference the fast code is held to.
 function referenceUnfilter(d: Uint8Array, stride: number, height: number, bpp: number): void {

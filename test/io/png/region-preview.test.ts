@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { LEGEND_MIN_WIDTH, legendLine, placeLabel, previewColor, previewLayout, regionOverlaySvg } from '../../src/dataset/preview-svg.js'
-import { renderRegionPreview } from '../../src/io/region-preview.js'
-import type { ImageRecord } from '../../src/records/region-record.js'
-import { HAS_SHARED, IMAGES_SAMPLE_DIR, PANOPTIC_SAMPLE_DIR, PIX2CAP_SAMPLE_JSON } from '../helpers/fixtures.js'
+import { LEGEND_MIN_WIDTH, legendLine, placeLabel, previewColor, previewLayout, regionOverlaySvg } from '../../../src/io/png/preview-svg.js'
+import { renderRegionPreview } from '../../../src/io/png/region-preview.js'
+import type { ImageRecord } from '../../../src/records/region-record.js'
+import { HAS_SHARED, IMAGES_SAMPLE_DIR, PANOPTIC_SAMPLE_DIR, PIX2CAP_SAMPLE_JSON } from '../../helpers/fixtures.js'
 
 describe('region overlay svg', () => {
   it('draws one box and one escaped label per region', () => {
@@ -103,9 +103,9 @@ describe.skipIf(!HAS_SHARED)('region preview on the panoptic fixture', () => {
 
 describe('pixcap preview on the bundled sample', () => {
   it('writes one PNG per image, the photo on top of its legend, and counts progress to the images drawn', async () => {
-    const { main } = await import('../../src/cli/main.js')
-    const { captureIo } = await import('../helpers/io.js')
-    const { BUNDLED_SAMPLE_DIR } = await import('../helpers/fixtures.js')
+    const { main } = await import('../../../src/cli/main.js')
+    const { captureIo } = await import('../../helpers/io.js')
+    const { BUNDLED_SAMPLE_DIR } = await import('../../helpers/fixtures.js')
     const { mkdtemp } = await import('node:fs/promises')
     const { tmpdir } = await import('node:os')
     const out = await mkdtemp(join(tmpdir(), 'pixcap-preview-'))
@@ -124,7 +124,7 @@ describe('pixcap preview on the bundled sample', () => {
     const right = (60 * info.width + 400) * info.channels
     expect([...data.subarray(right, right + 3)]).toEqual([255, 255, 255])
 
-    const { previewImages } = await import('../../src/dataset/preview-images.js')
+    const { previewImages } = await import('../../../src/dataset/preview-images.js')
     const events: { done: number; total?: number }[] = []
     const limited = await previewImages({ annotations: join(BUNDLED_SAMPLE_DIR, 'pix2cap_sample_train.json'), imagesDir: join(BUNDLED_SAMPLE_DIR, 'images'),
       out, imageIds: ['3', '4', 'not-an-id'], onProgress: (e) => events.push(e) })

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { PixcapError } from '../../src/errors.js'
-import { createWorkerPool, workerModuleUrl } from '../../src/io/worker-pool.js'
-import { fromWorkerFailure, toWorkerFailure } from '../../src/io/worker-failure.js'
+import { PixcapError } from '../../../src/errors.js'
+import { createWorkerPool, workerModuleUrl } from '../../../src/io/workers/worker-pool.js'
+import { fromWorkerFailure, toWorkerFailure } from '../../../src/io/workers/worker-failure.js'
 
 type In = { n: number; fail?: boolean; pixcapFail?: boolean; exit?: number; delayMs?: number; bytes?: Uint8Array }
 type Out = { doubled: number; threadId: number; inFlight: number; byteSum: number }
-const entry = new URL('../fixtures/double-worker.ts', import.meta.url)
+const entry = new URL('../../fixtures/double-worker.ts', import.meta.url)
 
 describe('worker pool', () => {
   it('runs tasks on every worker, several at a time, and returns each answer to its caller', async () => {
