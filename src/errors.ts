@@ -56,13 +56,20 @@ export class UsageError extends Error {
 }
 
 /**
- * A library option with a bad value or a missing partner. The message names options as the library call spells them
- * (`panopticDir`, `shard.count`); `options` lists every name the message uses, so the CLI can show its own flags
- * (`--panoptic-dir`, `--num-shards`) instead: flag names live only in cli/.
+ * A library option with a bad value or a missing partner. The message is written with option names in braces, as the
+ * library call spells them: `{panopticDir} is needed by {verifyMasks}`. `message` shows the names
+ * (`panopticDir is needed by verifyMasks`); the CLI shows its own flags instead (`--panoptic-dir`, src/cli/option-flags.ts),
+ * so flag names live only in cli/.
  */
 export class OptionError extends UsageError {
-  constructor(readonly options: readonly string[], message: string) {
-    super(message)
+  /** Every option the message names. */
+  readonly options: string[]
+  constructor(readonly template: string) {
+    super(template.replace(OPTION_REF, '$1'))
     this.name = 'OptionError'
+    this.options = [...template.matchAll(OPTION_REF)].map((m) => m[1]!)
   }
 }
+
+/** `{name}` or `{name.sub}` in an OptionError template. */
+export const OPTION_REF = /\{([A-Za-z][\w.]*)\}/g

@@ -1,13 +1,15 @@
-// Library errors name options as the library spells them (`panopticDir`); the CLI shows the flag a user typed
-// (`--panoptic-dir`). Flags are the kebab-case of the option name, except the few listed here.
-import { OptionError } from '../errors.js'
+// Library errors name options as the library spells them (OptionError templates: `{panopticDir}`); the CLI shows
+// the flag a user typed (`--panoptic-dir`). A flag is the kebab-case of its option name, except the few listed here.
+import { OPTION_REF, type OptionError } from '../errors.js'
 
 /** Options whose flag is not the kebab-case of their name. */
 const FLAG_OF: Record<string, string> = {
   'shard.index': '--shard-index',
   'shard.count': '--num-shards',
+  outDir: '--out',
   formats: '--format',
-  filterPolicy: 'the filter flags',
+  accessToken: '--token',
+  shapes: '--prompt-shapes',
 }
 
 /** The flag of a library option name: `panopticDir` -> `--panoptic-dir`. */
@@ -15,10 +17,7 @@ export function flagOf(option: string): string {
   return FLAG_OF[option] ?? `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
 }
 
-/** The message of an OptionError with each option name it lists replaced by its flag. */
+/** An OptionError's message with each option shown as its flag. */
 export function withFlags(err: OptionError): string {
-  const names = [...err.options].sort((a, b) => b.length - a.length)
-  if (names.length === 0) return err.message
-  const escaped = names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-  return err.message.replace(new RegExp(`(?<![\\w.-])(${escaped.join('|')})(?![\\w-])`, 'g'), (name) => flagOf(name))
+  return err.template.replace(OPTION_REF, (_, name: string) => flagOf(name))
 }

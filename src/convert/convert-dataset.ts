@@ -5,7 +5,7 @@
 // On any failure every temporary file is removed and no manifest is written.
 import { rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { OptionError, PixcapError, UsageError } from '../errors.js'
+import { OptionError, PixcapError } from '../errors.js'
 import { filterImages } from '../dataset/filter-images.js'
 import { DEFAULT_FILTER_POLICY, type FilterPolicy } from '../dataset/filter-policy.js'
 import { FORMATS, type FormatName } from '../formats/registry.js'
@@ -117,7 +117,8 @@ async function* stopOnReaderErrors<T>(entries: AsyncIterable<T>, report: SourceR
   )
 }
 
-const DEFAULT_SEED = 0
+/** The seed when none is given. */
+export const DEFAULT_SEED = 0
 
 async function removeFiles(root: string, rel: readonly string[]): Promise<void> {
   for (const f of rel) await rm(join(root, f), { force: true })
@@ -130,17 +131,17 @@ async function inputEntry(role: string, path: string): Promise<Manifest['inputs'
 function checkOptions(o: ConvertOptions, format: TargetFormat): void {
   if (o.shard) {
     const { index, count } = o.shard
-    if (!Number.isInteger(count) || count < 1) throw new UsageError(`--num-shards must be a positive integer, got ${count}`)
-    if (!Number.isInteger(index) || index < 0 || index >= count) throw new UsageError(`--shard-index must be in 0..${count - 1}, got ${index}`)
-    if (format.kind === 'document') throw new UsageError(`--shard-index/--num-shards split row formats only; ${format.name} writes one JSON document per split`)
+    if (!Number.isInteger(count) || count < 1) throw new OptionError(`{shard.count} must be a positive integer, got ${count}`)
+    if (!Number.isInteger(index) || index < 0 || index >= count) throw new OptionError(`{shard.index} must be in 0..${count - 1}, got ${index}`)
+    if (format.kind === 'document') throw new OptionError(`{shard.index}/{shard.count} split row formats only; ${format.name} writes one JSON document per split`)
   }
-  if (o.verifyMasks === true && !o.panopticDir) throw new UsageError('--verify-masks needs --panoptic-dir')
-  if (o.embedImages && !o.imagesDir) throw new UsageError('--embed-images needs --images-dir')
-  if (o.maxRegions !== undefined && (!Number.isInteger(o.maxRegions) || o.maxRegions < 1)) throw new UsageError(`--max-regions must be a positive integer, got ${o.maxRegions}`)
-  if (o.epochs !== undefined && (!Number.isInteger(o.epochs) || o.epochs < 1)) throw new UsageError(`--epochs must be a positive integer, got ${o.epochs}`)
-  if (format.kind === 'document' && (o.epochs ?? 1) > 1) throw new UsageError(`--epochs applies to row formats; ${format.name} writes one document that its loader samples itself`)
-  if (format.kind === 'document' && o.imageRoot !== undefined) throw new UsageError(`--image-root applies to row formats; ${format.name} keeps the source's file names`)
-  if (o.imageRoot !== undefined && o.embedImages) throw new UsageError('--image-root and --embed-images exclude each other: embedded rows carry the image bytes, not a path')
+  if (o.verifyMasks === true && !o.panopticDir) throw new OptionError('{verifyMasks} needs {panopticDir}')
+  if (o.embedImages && !o.imagesDir) throw new OptionError('{embedImages} needs {imagesDir}')
+  if (o.maxRegions !== undefined && (!Number.isInteger(o.maxRegions) || o.maxRegions < 1)) throw new OptionError(`{maxRegions} must be a positive integer, got ${o.maxRegions}`)
+  if (o.epochs !== undefined && (!Number.isInteger(o.epochs) || o.epochs < 1)) throw new OptionError(`{epochs} must be a positive integer, got ${o.epochs}`)
+  if (format.kind === 'document' && (o.epochs ?? 1) > 1) throw new OptionError(`{epochs} applies to row formats; ${format.name} writes one document that its loader samples itself`)
+  if (format.kind === 'document' && o.imageRoot !== undefined) throw new OptionError(`{imageRoot} applies to row formats; ${format.name} keeps the source's file names`)
+  if (o.imageRoot !== undefined && o.embedImages) throw new OptionError('{imageRoot} and {embedImages} exclude each other: embedded rows carry the image bytes, not a path')
 }
 
 /** The format's options with defaults, or a usage error that names the option and what the format takes. */
@@ -150,14 +151,14 @@ function parseFormatOptions(format: TargetFormat, raw: Record<string, unknown>):
   const issue = parsed.error.issues[0]!
   const keys = 'keys' in issue && Array.isArray(issue.keys) ? issue.keys.join(', ') : issue.path.map(String).join('.')
   const known = Object.keys(format.options.parse({}))
-  throw new UsageError(`--to ${format.name}: option ${keys}: ${issue.message}; ${format.name} takes ${known.join(', ') || 'no options'}`)
+  throw new OptionError(`{to} ${format.name}: option ${keys}: ${issue.message}; ${format.name} takes ${known.join(', ') || 'no options'}`)
 }
 
 /** Checks that the inputs a format needs for its options were given. */
 function checkNeeds(o: ConvertOptions, format: TargetFormat, options: Record<string, unknown>): { masks: boolean; images: boolean } {
   const needs = format.kind === 'rows' && format.needs ? format.needs(options) : {}
-  if (needs.masks && !o.panopticDir) throw new UsageError(`--to ${format.name} needs region masks: give --panoptic-dir`)
-  if (needs.images && !o.imagesDir) throw new UsageError(`--to ${format.name} draws on the images: give --images-dir`)
+  if (needs.masks && !o.panopticDir) throw new OptionError(`{to} ${format.name} needs region masks: give {panopticDir}`)
+  if (needs.images && !o.imagesDir) throw new OptionError(`{to} ${format.name} draws on the images: give {imagesDir}`)
   return { masks: needs.masks === true, images: needs.images === true }
 }
 
@@ -177,7 +178,7 @@ export function sidecarDataKind(formats: readonly string[]): string {
 /** Runs a conversion, yielding progress events; returns the result (with the written manifest). */
 export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<ConvertEvent, ConvertResult> {
   const format: TargetFormat | undefined = (FORMATS as Record<string, TargetFormat>)[o.to]
-  if (!format) throw new UsageError(`--to must be one of ${Object.keys(FORMATS).join(', ')}, got "${o.to}"`)
+  if (!format) throw new OptionError(`{to} must be one of ${Object.keys(FORMATS).join(', ')}, got "${o.to}"`)
   checkOptions(o, format)
   await checkInputFile(o.annotations, 'the annotations file')
   const verify = o.verifyMasks ?? o.panopticDir !== undefined
@@ -185,7 +186,7 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
   const policy = o.filterPolicy ?? DEFAULT_FILTER_POLICY
   const loaded = await loadTemplates(o.templates)
   const { definition, reader } = await openSource({ annotations: o.annotations, ...(o.from !== undefined ? { from: o.from } : {}), ...(o.split ? { split: o.split } : {}) })
-  if (o.panopticDir !== undefined && !definition.panopticMasks) throw new OptionError(['panopticDir'], `panopticDir: source ${definition.name} has no panoptic masks to check or read`)
+  if (o.panopticDir !== undefined && !definition.panopticMasks) throw new OptionError(`{panopticDir}: source ${definition.name} has no panoptic masks to check or read`)
   const split = reader.split
   const formatOptions = parseFormatOptions(format, o.formatOptions ?? {})
   const needs = checkNeeds(o, format, formatOptions)

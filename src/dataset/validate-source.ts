@@ -71,7 +71,7 @@ export async function validateSource(options: ValidateSourceOptions): Promise<Va
   const file = options.annotations
   const originFile = basename(file)
   const { definition, reader } = await openSource(options)
-  if (definition.panopticMasks && options.panopticDir === undefined) throw new OptionError(['panopticDir'], `panopticDir: ${definition.name} files are checked against their panoptic PNGs; give their folder`)
+  if (definition.panopticMasks && options.panopticDir === undefined) throw new OptionError(`{panopticDir}: ${definition.name} files are checked against their panoptic PNGs; give their folder`)
   const issues: ValidationIssue[] = []
   // Photo checks finish in any order; their issues are kept per image and reported in input order after the mask
   // issues, so a report never depends on which file read finished first.

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { isAbsolute, join, resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
-import { type JsonPath, PixcapError, UsageError, toJsonPath } from '../errors.js'
+import { type JsonPath, OptionError, PixcapError, toJsonPath } from '../errors.js'
 import { PACKAGE_ROOT } from '../bridge/python.js'
 import { isSecretName } from '../util/redact.js'
 import { checkBridgeConfig } from './bridge-config.js'
@@ -43,7 +43,7 @@ function nameOf(e: unknown): unknown {
 /** Parses `key.path=value` into a path and a typed value (YAML scalars: 40 -> number, true -> boolean, [a] -> list). */
 export function parseOverride(text: string): { path: string[]; value: unknown } {
   const eq = text.indexOf('=')
-  if (eq <= 0) throw new UsageError(`--set expects key=value (dotted keys allowed, e.g. steps.train.config.lr=0.01), got "${text}"`)
+  if (eq <= 0) throw new OptionError(`{set} expects key=value (dotted keys allowed, e.g. steps.train.config.lr=0.01), got "${text}"`)
   const key = text.slice(0, eq)
   const raw = text.slice(eq + 1)
   let value: unknown
@@ -179,7 +179,7 @@ export function overridePath(doc: Record<string, unknown>, path: string[], text:
   const vars = isRecord(doc.vars) ? doc.vars : {}
   if (Object.hasOwn(vars, head)) return ['vars', ...path]
   const names = Object.keys(vars)
-  throw new UsageError(`--set ${text}: "${head}" is neither a recipe key (${[...RECIPE_KEYS].join(', ')}) nor one of its vars${names.length ? ` (${names.join(', ')})` : ''}; to add a variable, write --set vars.${path.join('.')}=...`)
+  throw new OptionError(`{set} ${text}: "${head}" is neither a recipe key (${[...RECIPE_KEYS].join(', ')}) nor one of its vars${names.length ? ` (${names.join(', ')})` : ''}; to add a variable, write {set} vars.${path.join('.')}=...`)
 }
 
 /** Loads, overrides, interpolates and validates a recipe. */

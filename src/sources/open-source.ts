@@ -17,7 +17,7 @@ const names = () => Object.keys(SOURCES).join(', ')
 /** The registered source called `name`, or a usage error naming the option and the choices. */
 export function sourceNamed(name: string): SourceDefinition {
   const def = (SOURCES as Record<string, SourceDefinition>)[name]
-  if (!def) throw new OptionError(['from'], `from: unknown source "${name}"; registered sources: ${names()}`)
+  if (!def) throw new OptionError(`{from}: unknown source "${name}"; registered sources: ${names()}`)
   return def
 }
 
@@ -28,10 +28,10 @@ export async function detectSource(file: string): Promise<SourceDefinition> {
   for (const def of Object.values(SOURCES) as SourceDefinition[]) if (await def.detect(probe)) matches.push(def)
   if (matches.length === 1) return matches[0]!
   if (matches.length > 1) {
-    throw new PixcapError('schema', file, [], `has the shape of several sources (${matches.map((m) => m.name).join(', ')}); choose one with the from option`)
+    throw new PixcapError('schema', file, [], `has the shape of several sources (${matches.map((m) => m.name).join(', ')}); choose one with {from}`)
   }
   if (probe.scanError instanceof PixcapError) throw probe.scanError
-  throw new PixcapError('schema', file, [], `has the shape of no registered source (${names()}); choose one with the from option if it is one of them`)
+  throw new PixcapError('schema', file, [], `has the shape of no registered source (${names()}); choose one with {from} if it is one of them`)
 }
 
 /** Opens `options.annotations` with the named or detected source. */

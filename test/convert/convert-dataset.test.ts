@@ -120,7 +120,7 @@ describe.skipIf(!HAS_SHARED)('convertDataset on the shared Pix2Cap sample (2 ima
   it('a failure mid-conversion leaves no complete-looking file and no manifest', async () => {
     const out = join(dir, 'crash')
     // --embed-images with an images dir that lacks the files: the first rows fail while the sinks are open.
-    await expect(convertDataset({ ...base('crash'), imagesDir: join(dir, 'no-images'), embedImages: true })).rejects.toThrow('--embed-images: cannot read')
+    await expect(convertDataset({ ...base('crash'), imagesDir: join(dir, 'no-images'), embedImages: true })).rejects.toThrow('embedImages: cannot read')
     const left = await listFiles(out).catch(() => [])
     expect(left.filter((f) => !f.endsWith('.incomplete'))).toEqual([])
     expect(left).toEqual([])

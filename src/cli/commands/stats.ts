@@ -1,4 +1,4 @@
-import { FILTER_POLICY_FLAGS, FILTER_POLICY_OPTIONS, FILTER_POLICY_USAGE, filterPolicyFromFlags } from '../../dataset/filter-policy.js'
+import { FILTER_POLICY_FLAGS, FILTER_POLICY_OPTIONS, FILTER_POLICY_USAGE, filterPolicyFromFlags } from '../filter-policy-flags.js'
 import { statsSource, type StatsSourceResult } from '../../dataset/source-stats.js'
 import type { Distribution } from '../../dataset/stats.js'
 import { UsageError } from '../../errors.js'
