@@ -11,7 +11,7 @@ export interface GpuInfo {
 }
 
 /** The nvidia-smi query pixcap runs (CSV without header or units: `0, NVIDIA H200, 143771, 550.54.15`). */
-export const NVIDIA_SMI_ARGS = ['--query-gpu=index,name,memory.total,driver_version', '--format=csv,noheader,nounits']
+const NVIDIA_SMI_ARGS = ['--query-gpu=index,name,memory.total,driver_version', '--format=csv,noheader,nounits']
 
 /** Parses the output of `nvidia-smi` with NVIDIA_SMI_ARGS. Pure. */
 export function parseNvidiaSmi(text: string): GpuInfo[] {

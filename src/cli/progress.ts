@@ -3,7 +3,6 @@ import type { CliIo } from './command.js'
 import type { ProgressEvent, ProgressSink } from '../util/progress.js'
 
 export type { ProgressEvent, ProgressSink } from '../util/progress.js'
-export { noProgress } from '../util/progress.js'
 
 /**
  * Returns a sink that redraws one status line on stderr when it is a TTY and `quiet` is false,

@@ -163,7 +163,7 @@ function checkNeeds(o: ConvertOptions, format: TargetFormat, options: Record<str
 }
 
 /** The seed of draw `epoch` (draw 0 keeps the base seed, so a 1-epoch corpus is unchanged). */
-export function epochSeed(seed: number, epoch: number): number {
+function epochSeed(seed: number, epoch: number): number {
   return epoch === 0 ? seed : deriveSeed(seed, `epoch:${epoch}`)
 }
 

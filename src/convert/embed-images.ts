@@ -8,7 +8,7 @@ import type { Row } from '../io/corpus/arrow-batch.js'
 import { resolveInside } from '../io/input/safe-path.js'
 
 /** The column that holds the image path. */
-export const IMAGE_COLUMN = 'image'
+const IMAGE_COLUMN = 'image'
 
 /** The row fields with `image` turned into the Image feature; a usage error when there is no such string column. */
 export function embeddedImageFields(fields: readonly FieldSpec[], format: string): FieldSpec[] {

@@ -52,7 +52,7 @@ function addCounts(a: ManifestCounts, b: ManifestCounts): ManifestCounts {
 }
 
 /** Checks that the job manifests form one complete conversion; returns them in index order. */
-export function checkJobManifests(jobs: { dir: string; file: string; manifest: Manifest }[]): { dir: string; file: string; manifest: Manifest }[] {
+function checkJobManifests(jobs: { dir: string; file: string; manifest: Manifest }[]): { dir: string; file: string; manifest: Manifest }[] {
   if (jobs.length === 0) throw new UsageError('merge-manifests needs at least one corpus directory')
   for (const j of jobs) {
     if (j.manifest.shard === null) {

@@ -3,13 +3,11 @@
 // Pure: no I/O.
 import { charLength, MAX_CAPTION_CHARS, MIN_CAPTION_CHARS } from './filter-policy.js'
 
-export { MAX_CAPTION_CHARS }
-
 /** Kinds of caption finding. */
 export type CaptionFindingKind = 'empty' | 'short' | 'mark_leftover' | 'too_long'
 
 /** Under this many characters a caption is "very short": the one caption-length rule (filter-policy.ts). */
-export const SHORT_CAPTION_CHARS = MIN_CAPTION_CHARS
+const SHORT_CAPTION_CHARS = MIN_CAPTION_CHARS
 
 /**
  * A set-of-mark leftover: the numeric label a GPT-4V prompt drew on the image ("next to object 12", "mark 3",

@@ -4,7 +4,7 @@
 import { PixcapError } from '../errors.js'
 import type { ImageRecord, RegionRecord, RejectReason, RejectRecord, SourceEntry } from '../records/index.js'
 import { MARK_LEFTOVER } from './caption-checks.js'
-import { charLength, XDECODER_MIN_DESCRIPTION_LEN, type FilterPolicy } from './filter-policy.js'
+import { charLength, MIN_CAPTION_CHARS, type FilterPolicy } from './filter-policy.js'
 
 /** Counts of one filter run; `rejected` is by reason. */
 export interface FilterCounts {
@@ -93,7 +93,7 @@ export function xdecoderImageRuleHit(image: ImageRecord): RegionRecord | null {
   for (const region of image.regions) {
     const c = region.captions
     const pyLen = c.length === 1 ? charLength(c[0]!) : c.length
-    if ((c.length === 1 && c[0] === '') || pyLen < XDECODER_MIN_DESCRIPTION_LEN) return region
+    if ((c.length === 1 && c[0] === '') || pyLen < MIN_CAPTION_CHARS) return region
   }
   return null
 }
@@ -142,7 +142,7 @@ export function filterImages(
       const hit = ruleOn ? xdecoderImageRuleHit(record) : null
       if (hit) {
         const c = hit.captions
-        const what = c.length === 1 ? `${JSON.stringify(c[0])} (${c[0] === '' ? 'empty' : `len ${charLength(c[0]!)} < ${XDECODER_MIN_DESCRIPTION_LEN}`})` : `a list of ${c.length} captions (Python len ${c.length} < ${XDECODER_MIN_DESCRIPTION_LEN})`
+        const what = c.length === 1 ? `${JSON.stringify(c[0])} (${c[0] === '' ? 'empty' : `len ${charLength(c[0]!)} < ${MIN_CAPTION_CHARS}`})` : `a list of ${c.length} captions (Python len ${c.length} < ${MIN_CAPTION_CHARS})`
         const why = `image ${imageId} dropped by --image-rule ${policy.imageRule}: segment ${hit.segmentId} has description ${what}`
         for (const r of record.regions) await rejectRegion(record.source, imageId, r, 'image_rule', why)
         counts.imagesDropped++

@@ -31,9 +31,6 @@ export const MAX_CAPTION_CHARS = 2_000
  */
 export const MIN_CAPTION_CHARS = 3
 
-/** The X-Decoder whole-image rule's threshold (the same rule). */
-export const XDECODER_MIN_DESCRIPTION_LEN = MIN_CAPTION_CHARS
-
 /** The filter policy; parse with FilterPolicy.parse({}) for the defaults. */
 export const FilterPolicy = z.object({
   dropCrowd: z.boolean().default(true),
@@ -47,7 +44,6 @@ export type FilterPolicy = z.infer<typeof FilterPolicy>
 
 /** The default policy. */
 export const DEFAULT_FILTER_POLICY: FilterPolicy = FilterPolicy.parse({})
-
 
 /** Length in Unicode code points (Python's len on str), not UTF-16 units. */
 export function charLength(s: string): number {

@@ -34,7 +34,7 @@ export interface StatsSourceResult {
 }
 
 /** Caption findings of a stats pass. */
-export interface CaptionWarnings {
+interface CaptionWarnings {
   counts: Partial<Record<CaptionFindingKind, number>>
   examples: { imageId: number | string; segmentId: number; kind: CaptionFindingKind; detail: string }[]
 }

@@ -9,7 +9,7 @@ import { charLength, MIN_CAPTION_CHARS } from './filter-policy.js'
 export type Histogram = Record<number, number>
 
 /** Per-category tallies. */
-export interface CategoryTally {
+interface CategoryTally {
   categoryId: number
   name: string
   isThing: boolean
@@ -39,7 +39,7 @@ export interface StatsAccumulator {
 }
 
 /** Threshold for "short" descriptions: the one caption-length rule (filter-policy.ts MIN_CAPTION_CHARS). */
-export const SHORT_DESCRIPTION_CHARS = MIN_CAPTION_CHARS
+const SHORT_DESCRIPTION_CHARS = MIN_CAPTION_CHARS
 
 /** Summary of a distribution. */
 export interface Distribution {

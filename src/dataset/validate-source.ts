@@ -30,7 +30,7 @@ export interface ValidateSourceOptions {
 }
 
 /** Which check found an issue. */
-export type ValidationStage = 'json' | 'join' | 'mask' | 'image' | 'caption'
+type ValidationStage = 'json' | 'join' | 'mask' | 'image' | 'caption'
 
 /** One problem, with the file and JSON path that locate it. */
 export interface ValidationIssue {

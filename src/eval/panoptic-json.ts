@@ -49,7 +49,7 @@ export function flagSet(v: number | boolean | undefined): boolean {
 }
 
 /** Validates parsed JSON against `schema`; the error names the file, the JSON path of the first issue, and how many more. */
-export function parseAt<T extends z.ZodType>(schema: T, value: unknown, file: string): z.infer<T> {
+function parseAt<T extends z.ZodType>(schema: T, value: unknown, file: string): z.infer<T> {
   return validateJson(schema, value, file)
 }
 

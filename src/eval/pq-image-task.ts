@@ -65,7 +65,7 @@ export async function runPqBatch(tasks: readonly PqImageTask[], categoryIds: Rea
 }
 
 /** Decodes both PNGs of a task and computes its PQ statistics. */
-export async function runPqImageTask(task: PqImageTask, categoryIds: ReadonlySet<number>): Promise<PqImageTaskResult> {
+async function runPqImageTask(task: PqImageTask, categoryIds: ReadonlySet<number>): Promise<PqImageTaskResult> {
   const { where } = task
   const gt = decodeFastAt(task.gtPngPath, where.gtFile, where.gtPath, scratch.gt)
   const pred = decodeFastAt(task.predPngPath, where.predFile, where.predPath, scratch.pred)

@@ -24,7 +24,7 @@ import { sha256File } from '../util/sha256.js'
 export const VG_REGION_PROMPT = 'The <image> provides an overview of the picture.\nCan you give a description of the region mentioned by `region1 <bbox>`?'
 
 /** One bridge question (a line of questions.jsonl): the shared question line of src/schemas/region-qa.ts. */
-export type VgQuestion = RegionQuestion
+type VgQuestion = RegionQuestion
 
 /** Options of prepareVgRegionCaption. */
 export interface VgPrepareOptions {
@@ -61,13 +61,13 @@ export interface VgPrepareResult {
  * (what GPT4RoI's paper scored, GPT4RoI issue 28). Under `grit` each annotation is one question and one reference set,
  * keyed by the annotation id.
  */
-export type VgTestLayout = 'glamm' | 'grit'
+type VgTestLayout = 'glamm' | 'grit'
 
 /**
  * `glamm` when every image has an annotation whose id is the image id (GLaMM's convention; GRiT's annotation ids are
  * 1..N and its image ids VG's, so they never all coincide); else `grit`. Pass the layout to force one.
  */
-export function detectVgLayout(data: { images: { id: unknown }[]; annotations: { id: unknown; image_id: unknown }[] }): VgTestLayout {
+function detectVgLayout(data: { images: { id: unknown }[]; annotations: { id: unknown; image_id: unknown }[] }): VgTestLayout {
   const ids = new Set(data.annotations.map((a) => String(a.id)))
   return data.images.length > 0 && data.images.every((img) => ids.has(String(img.id))) ? 'glamm' : 'grit'
 }

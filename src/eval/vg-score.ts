@@ -14,7 +14,7 @@ import { RawCaptionResult, readCaptionReferences, type CaptionPredictions } from
 import { evaluateCaptions, writePerSampleScores, type EvaluateCaptionsOptions, type EvaluateCaptionsResult } from './evaluate-captions.js'
 
 /** `{ckpt}_vg_{rank}.json`: the shard names upstream inference writes. */
-export const VG_SHARD_PATTERN = /^(?<ckpt>.+)_vg_(?<rank>\d+)\.json$/
+const VG_SHARD_PATTERN = /^(?<ckpt>.+)_vg_(?<rank>\d+)\.json$/
 
 /** A result shard found in a directory. */
 export interface VgShard {

@@ -27,7 +27,7 @@ export function yamlFeatureOf(type: FieldType): YamlFeature {
 }
 
 /** `{ name, ...feature }`, one entry of `dataset_info.features`. */
-export function yamlFeatureField(spec: FieldSpec): YamlFeature {
+function yamlFeatureField(spec: FieldSpec): YamlFeature {
   return { name: spec.name, ...yamlFeatureOf(spec.type) }
 }
 

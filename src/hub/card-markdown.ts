@@ -15,7 +15,7 @@ export interface CardPictures {
 }
 
 /** The example row shown on the card. */
-export interface CardExample {
+interface CardExample {
   id: string
   /** True when the picture shows the real photo; false when the boxes are drawn on a blank canvas. */
   photo: boolean

@@ -25,7 +25,7 @@ import { creditsFor } from './source-credits.js'
 /** The card's file name inside a corpus (the Hub reads README.md). */
 export const CARD_FILE = 'README.md'
 /** Where the card's pictures go, relative to the corpus root. */
-export const CARD_ASSETS_DIR = 'assets/card'
+const CARD_ASSETS_DIR = 'assets/card'
 
 /** Options of {@link writeDatasetCard}. */
 export interface WriteCardOptions {
@@ -50,7 +50,7 @@ export interface WriteCardResult {
 }
 
 /** Split name of a data file: `data/train-00000-of-00004.parquet` -> train, `jsonl/val.jsonl` -> val. */
-export function splitOfDataFile(file: string): string {
+function splitOfDataFile(file: string): string {
   const name = basename(file)
   return name.replace(/-\d{5}-of-\d{5}\.parquet$/, '').replace(/\.(parquet|jsonl)$/, '')
 }
@@ -76,7 +76,7 @@ function compactJson(value: unknown): string {
 const isBox = (v: unknown): v is number[] => Array.isArray(v) && v.length === 4 && v.every((x) => typeof x === 'number' && Number.isFinite(x))
 
 /** Regions to draw for a row: `regions[].bbox` (pixels, xywh), else `boxes` (normalised xyxy) scaled to the image. */
-export function exampleRegions(row: PlainRow, width: number, height: number): ExampleRegion[] {
+function exampleRegions(row: PlainRow, width: number, height: number): ExampleRegion[] {
   if (Array.isArray(row.regions)) {
     return row.regions.flatMap((r) => {
       const o = r as Record<string, unknown>

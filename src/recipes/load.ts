@@ -19,7 +19,7 @@ export interface LoadedRecipe {
 }
 
 /** Finds a recipe: an existing path, else `<name>.yaml` in ./recipes, else in the package's recipes/. */
-export function findRecipeFile(nameOrPath: string, cwd: string): string {
+function findRecipeFile(nameOrPath: string, cwd: string): string {
   const direct = resolve(cwd, nameOrPath)
   if (existsSync(direct) && (nameOrPath.endsWith('.yaml') || nameOrPath.endsWith('.yml') || nameOrPath.includes('/'))) return direct
   for (const dir of [join(cwd, 'recipes'), join(PACKAGE_ROOT, 'recipes')]) {
@@ -147,7 +147,7 @@ export function interpolate(doc: unknown, env: Record<string, string | undefined
 }
 
 /** Validates a recipe document; the first issues become one error naming file and JSON path. */
-export function validateRecipe(doc: unknown, file: string): Recipe {
+function validateRecipe(doc: unknown, file: string): Recipe {
   const parsed = Recipe.safeParse(doc)
   if (parsed.success) return parsed.data
   const issues = parsed.error.issues.slice(0, 5).map((i) => `${toJsonPath(i.path as JsonPath)}: ${i.message}`)
@@ -173,7 +173,7 @@ const RECIPE_KEYS = new Set(Object.keys(Recipe.shape))
  * `vars.name` (what a user means by `--set corpus=...`); any other unknown top-level key is a usage error naming the
  * flag, not a schema error blamed on the recipe file.
  */
-export function overridePath(doc: Record<string, unknown>, path: string[], text: string): string[] {
+function overridePath(doc: Record<string, unknown>, path: string[], text: string): string[] {
   const head = path[0] as string
   if (RECIPE_KEYS.has(head)) return path
   const vars = isRecord(doc.vars) ? doc.vars : {}

@@ -60,7 +60,7 @@ export interface PlanOptions {
 }
 
 /** JSON with sorted keys, so equal configs hash equally. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   const sort = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sort)
     if (typeof v === 'object' && v !== null) {
@@ -72,7 +72,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** sha256 of a resolved recipe. */
-export function configHash(recipe: Recipe): string {
+function configHash(recipe: Recipe): string {
   return sha256(canonicalJson(recipe))
 }
 

@@ -47,7 +47,7 @@ export interface RunRecipeOptions {
 }
 
 /** The argv that runs this pixcap's CLI (for recipe command steps starting with `pixcap`). */
-export function pixcapArgv(): string[] {
+function pixcapArgv(): string[] {
   return [process.execPath, join(PACKAGE_ROOT, 'bin/pixcap.js')]
 }
 

@@ -31,7 +31,7 @@ export async function datasetRefs(corpora: readonly string[]): Promise<RunRecord
   return out
 }
 
-export { gpuInventory, parseNvidiaSmi, NVIDIA_SMI_ARGS, type GpuInfo } from '../bridge/gpu-inventory.js'
+export { gpuInventory, parseNvidiaSmi } from '../bridge/gpu-inventory.js'
 
 /** The host facts of run.json. */
 export function hostInfo(): RunRecord['host'] {

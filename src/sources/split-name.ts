@@ -10,7 +10,7 @@ export function splitFromFileName(file: string): string | undefined {
 }
 
 /** The split of a file with no split option and no split in its name: a corpus of one split is a training set. */
-export const DEFAULT_SPLIT = 'train'
+const DEFAULT_SPLIT = 'train'
 
 /** How a reader chose its split name. */
 export type SplitSource = 'option' | 'file name' | 'default'

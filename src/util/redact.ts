@@ -5,13 +5,13 @@
 // echoes the Authorization header): one masking function on every output path.
 
 /** What a secret value is replaced with. */
-export const REDACTED = '***'
+const REDACTED = '***'
 
 /**
  * Values shorter than this are not masked in free text: masking "1" or "on" would destroy every log line while
  * protecting nothing (a 3-character secret is not a secret). Recorded env values are always masked, whatever the length.
  */
-export const MIN_MASKED_LENGTH = 4
+const MIN_MASKED_LENGTH = 4
 
 const SECRET_NAME = /TOKEN|KEY|SECRET/i
 const SECRET_NAMES = new Set(['HF_TOKEN', 'HUGGING_FACE_HUB_TOKEN', 'WANDB_API_KEY', 'PASSWORD'])

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs'
 import { openSource } from '../sources/open-source.js'
 
 /** The drawable facts of one image that has rejects. */
-export interface RejectImage {
+interface RejectImage {
   imagePath: string
   maskPath: string | null
   width: number

@@ -9,7 +9,7 @@ import { listRuns, readRun, runPaths } from '../runs/store.js'
 import { readTail } from '../util/read-tail.js'
 
 /** Bytes of each log shown on a run page. */
-export const LOG_TAIL_BYTES = 64 * 1024
+const LOG_TAIL_BYTES = 64 * 1024
 
 /** One line of the runs table. */
 export interface RunRow {

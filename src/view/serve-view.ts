@@ -13,7 +13,7 @@ import { openCorpusView, type CorpusView } from './corpus-view.js'
 import { createViewHandler } from './view-server.js'
 
 /** The interface a viewer listens on unless told otherwise: never other machines. */
-export const VIEW_DEFAULT_HOST = '127.0.0.1'
+const VIEW_DEFAULT_HOST = '127.0.0.1'
 
 /** Options of serveView. */
 export interface ServeViewOptions {

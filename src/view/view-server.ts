@@ -17,7 +17,7 @@ import { parseSampleFilter } from './sample-filter.js'
 import type { ViewRow } from './view-row.js'
 
 /** The web app's files at the package root (same relative path from src/ and dist/). */
-export const VIEW_WEB_DIR = resolve(fileURLToPath(new URL('../../web/view', import.meta.url)))
+const VIEW_WEB_DIR = resolve(fileURLToPath(new URL('../../web/view', import.meta.url)))
 
 const APP_FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },

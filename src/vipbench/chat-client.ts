@@ -18,7 +18,7 @@ const ChatResponse = z.looseObject({
 })
 
 /** An HTTP failure from the endpoint (status and a short body excerpt, with the key masked where the server echoes it). */
-export class ChatHttpError extends Error {
+class ChatHttpError extends Error {
   constructor(readonly status: number, body: string) {
     super(`chat endpoint answered HTTP ${status}: ${body.slice(0, 200)}`)
     this.name = 'ChatHttpError'

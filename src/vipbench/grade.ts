@@ -14,10 +14,10 @@ import { firstToken, parseJudgeScore } from './parse-score.js'
 import { RawGradeFile, type RawVipMetaFile } from './raw-schema.js'
 
 /** Judge settings fixed by the evaluator (vipbench.md §4). */
-export const JUDGE_MAX_TOKENS = 3
-export const JUDGE_TEMPERATURE_STEP = 0.5
+const JUDGE_MAX_TOKENS = 3
+const JUDGE_TEMPERATURE_STEP = 0.5
 /** The evaluator gives up (score 0.0) once its try counter exceeds this. */
-export const JUDGE_MAX_TRIES = 5
+const JUDGE_MAX_TRIES = 5
 
 /** Inputs of one grading job. */
 export interface GradeVipBenchOptions {

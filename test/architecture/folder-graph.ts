@@ -8,7 +8,7 @@ export interface CruisedModule {
 }
 
 /** `src/io/png/x.ts` -> `io`; root files (`src/errors.ts`) are their own node; undefined outside src/. */
-export function folderOf(path: string): string | undefined {
+function folderOf(path: string): string | undefined {
   const m = /^src\/([^/]+)/.exec(path)
   if (!m) return undefined
   return m[1]!.replace(/\.ts$/, '')

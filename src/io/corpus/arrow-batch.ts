@@ -25,7 +25,6 @@ export type Row = Record<string, unknown>
 
 class BadValue extends Error {}
 
-
 /** Grows a byte buffer as strings/binaries are appended. */
 class ByteBuffer {
   // A Buffer so strings are encoded in place with buf.write (no subarray view per string); same UTF-8 bytes as
@@ -303,4 +302,4 @@ export class ArrowBatchBuilder {
 }
 
 /** Convenience: the Arrow type of a FieldType (re-exported for writers that need child types). */
-export { toArrowType }
+

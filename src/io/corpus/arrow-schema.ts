@@ -21,7 +21,7 @@ export type HfFeature =
   | { [name: string]: HfFeature }
 
 /** The Arrow type of an `image` column: the datasets Image storage type (features/image.py). */
-export function imageArrowType(): Struct {
+function imageArrowType(): Struct {
   return new Struct([new Field('bytes', new Binary(), true), new Field('path', new Utf8(), true)])
 }
 
@@ -56,12 +56,12 @@ export function toArrowType(type: FieldType): DataType {
  * features.py), and its own schemas are all-nullable; a non-nullable `image` column loads as a plain
  * {bytes, path} struct instead of an Image. `nullable: false` is enforced on the rows instead (arrow-batch.ts).
  */
-export function toArrowField(spec: FieldSpec): Field {
+function toArrowField(spec: FieldSpec): Field {
   return new Field(spec.name, toArrowType(spec.type), true)
 }
 
 /** The datasets feature for a declared FieldType. */
-export function toHfFeature(type: FieldType): HfFeature {
+function toHfFeature(type: FieldType): HfFeature {
   switch (type.kind) {
     case 'string':
     case 'bool':

@@ -44,18 +44,18 @@ export interface CorpusSinkOptions {
 }
 
 /** Row and byte caps actually used. */
-export function resolveLimits(o: Pick<CorpusSinkOptions, 'limits' | 'job'>): ShardLimits {
+function resolveLimits(o: Pick<CorpusSinkOptions, 'limits' | 'job'>): ShardLimits {
   if (o.job) return { maxRowsPerShard: Number.POSITIVE_INFINITY, maxBytesPerShard: Number.POSITIVE_INFINITY }
   return { maxRowsPerShard: o.limits?.maxRowsPerShard ?? MAX_SHARD_ROWS, maxBytesPerShard: o.limits?.maxBytesPerShard ?? MAX_SHARD_BYTES }
 }
 
 /** Corpus-relative POSIX path of a JSONL file. */
-export function jsonlPath(split: string, job?: { index: number; count: number }): string {
+function jsonlPath(split: string, job?: { index: number; count: number }): string {
   return job ? `jsonl/${shardFileName(split, job.index, job.count, 'jsonl')}` : `jsonl/${split}.jsonl`
 }
 
 /** Corpus-relative POSIX path of a JSON-array file (one per split, or per job). */
-export function jsonArrayPath(split: string, job?: { index: number; count: number }): string {
+function jsonArrayPath(split: string, job?: { index: number; count: number }): string {
   return job ? `json/${shardFileName(split, job.index, job.count, 'json')}` : `json/${split}.json`
 }
 

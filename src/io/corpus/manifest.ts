@@ -11,7 +11,7 @@ import { writeFileAtomic } from '../../util/atomic-write.js'
 /** The file name inside a corpus. */
 export const MANIFEST_FILE = 'manifest.json'
 /** Bumped when the manifest's shape changes incompatibly. */
-export const MANIFEST_VERSION = 1
+const MANIFEST_VERSION = 1
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/)
 

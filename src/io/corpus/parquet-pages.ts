@@ -9,7 +9,7 @@ import { compressors } from 'hyparquet-compressors'
 import { PixcapError } from '../../errors.js'
 
 /** One row group of one file, placed in the corpus's global row numbering. */
-export interface RowGroupRef {
+interface RowGroupRef {
   file: string
   /** Index of the group inside its file. */
   group: number

@@ -324,7 +324,7 @@ export async function* streamJsonObject(file: string, options: JsonStreamOptions
  * than the byte scanner, and far below V8's ~512 MB string limit (reference/pix2cap.md §1). Pix2Cap-COCO train
  * (hundreds of MB) still streams when larger.
  */
-export const WHOLE_FILE_MAX_BYTES = 256 * 2 ** 20
+const WHOLE_FILE_MAX_BYTES = 256 * 2 ** 20
 
 /** A JSON object file parsed whole by {@link parseJsonObjectFile}. */
 export interface ParsedJsonObject {

@@ -8,10 +8,10 @@ import { segmentOutline } from '../../geometry/mask-outline.js'
 import { decodePanopticPng } from './panoptic-png.js'
 
 /** Widths a client may ask for; anything else is rounded up to one of these (bounds the cache's variety). */
-export const VIEW_IMAGE_WIDTHS = [160, 320, 640, 1280] as const
+const VIEW_IMAGE_WIDTHS = [160, 320, 640, 1280] as const
 
 /** A resized image or outline layer. */
-export interface ResizedImage {
+interface ResizedImage {
   bytes: Buffer
   contentType: string
 }

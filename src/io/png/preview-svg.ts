@@ -19,7 +19,7 @@ function escapeXml(s: string): string {
 }
 
 /** The label drawn at a region's box: its 1-based number and category, marked when crowd. */
-export function previewLabel(region: Pick<RegionRecord, 'category' | 'isCrowd'>, k: number): string {
+function previewLabel(region: Pick<RegionRecord, 'category' | 'isCrowd'>, k: number): string {
   return `${k + 1} ${region.category}${region.isCrowd ? ' (crowd)' : ''}`
 }
 

@@ -19,7 +19,7 @@ export interface RegionPreviewOptions {
 }
 
 /** RGBA layer that tints each region's pixels with its colour. */
-export function maskTintLayer(map: PanopticMap, segmentIds: readonly number[], alpha: number): Buffer {
+function maskTintLayer(map: PanopticMap, segmentIds: readonly number[], alpha: number): Buffer {
   const colour = new Map<number, [number, number, number]>()
   segmentIds.forEach((id, k) => colour.set(id, previewColor(k)))
   const a = Math.round(Math.min(1, Math.max(0, alpha)) * 255)

@@ -59,7 +59,7 @@ export interface SbatchInput {
  * break ends the directive and the rest becomes a shell line of the script: values with a control character
  * (newline, CR, NUL, ...) are refused, naming the recipe key that carried them.
  */
-export function sbatchDirective(option: string, key: (string | number)[]): string {
+function sbatchDirective(option: string, key: (string | number)[]): string {
   const bad = /[\u0000-\u001f\u007f]/.exec(option)
   if (bad) {
     const code = `U+${(bad[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`

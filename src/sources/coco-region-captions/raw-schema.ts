@@ -6,19 +6,19 @@ import { z } from 'zod'
 import { PixcapError, type JsonPath } from '../../errors.js'
 
 /** Image and annotation ids: integers in these files; strings are accepted where a file keys by name. */
-export const RawRegionCaptionId = z.union([z.number(), z.string()])
+const RawRegionCaptionId = z.union([z.number(), z.string()])
 
 /** One `images[]` entry. Width and height are optional: evaluation can read them from the image header instead. */
-export const RawRegionCaptionImage = z.looseObject({
+const RawRegionCaptionImage = z.looseObject({
   id: RawRegionCaptionId,
   file_name: z.string(),
   width: z.number().positive().optional(),
   height: z.number().positive().optional(),
 })
-export type RawRegionCaptionImage = z.infer<typeof RawRegionCaptionImage>
+type RawRegionCaptionImage = z.infer<typeof RawRegionCaptionImage>
 
 /** One `annotations[]` entry: a region and its caption. `bbox` is checked by {@link checkRegionBox}. */
-export const RawRegionCaptionAnnotation = z.looseObject({
+const RawRegionCaptionAnnotation = z.looseObject({
   id: RawRegionCaptionId,
   image_id: RawRegionCaptionId,
   bbox: z.unknown(),
@@ -27,7 +27,7 @@ export const RawRegionCaptionAnnotation = z.looseObject({
   area: z.number().nonnegative().optional(),
   iscrowd: z.union([z.literal(0), z.literal(1)]).optional(),
 })
-export type RawRegionCaptionAnnotation = z.infer<typeof RawRegionCaptionAnnotation>
+type RawRegionCaptionAnnotation = z.infer<typeof RawRegionCaptionAnnotation>
 
 /** The whole file. */
 export const RawCocoRegionCaptions = z.looseObject({

@@ -16,7 +16,7 @@ import { checkRegionBox, RawCocoRegionCaptions } from './raw-schema.js'
 export const COCO_REGION_CAPTIONS_SOURCE = 'coco-region-captions'
 
 /** Category of regions in files without categories (VG regions have none). */
-export const UNCATEGORISED = { id: 0, name: 'region' } as const
+const UNCATEGORISED = { id: 0, name: 'region' } as const
 
 /** Reads and validates the whole file (the one parse both the reader and the VG evaluation use). */
 export function readCocoRegionCaptionsFile(file: string): Promise<RawCocoRegionCaptions> {

@@ -22,8 +22,8 @@ import { chooseSplit } from '../split-name.js'
 import type { SourceReader } from '../source-reader.js'
 
 export type { SourceImage } from './map-annotation.js'
-export type { DroppedRegion, Pix2CapIssue, Pix2CapReport } from './report.js'
-export { chooseSplit, splitFromFileName, DEFAULT_SPLIT, type SplitSource } from '../split-name.js'
+
+export { splitFromFileName } from '../split-name.js'
 
 /** The `source` of every record this reader produces. */
 export const PIX2CAP_SOURCE = 'pix2cap-coco'

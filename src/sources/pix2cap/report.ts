@@ -2,8 +2,6 @@
 // the file was read (passes, top-level key order).
 import { addSourceIssue, emptySourceCounts, type SourceIssue, type SourceReport } from '../../records/index.js'
 
-export type { DroppedRegion } from '../../records/index.js'
-
 /** Problem kinds the reader reports. */
 export type Pix2CapIssueKind =
   | 'invalid_image' // images[i] fails the schema
