@@ -6,7 +6,8 @@
 import { z } from 'zod'
 import type { ImageRecord, RegionRecord } from '../records/region-record.js'
 import type { RejectRecord } from '../records/reject.js'
-import { buildGpt4RoiConversations, type RegionSample } from '../instruct/gpt4roi-conversation.js'
+import type { RegionSample } from '../instruct/gpt4roi-conversation.js'
+import { samplesFor } from './region-samples.js'
 import { fieldsOf, type FieldSpec } from '../records/field-spec.js'
 import { optionsParser } from './format-options.js'
 import { imageRef, type FormatContext, type FormatResult, type RowFormat } from './target-format.js'
@@ -56,11 +57,6 @@ export const Gpt4RoiOptions = z
 const fields: FieldSpec[] = fieldsOf(Gpt4RoiRow)
 
 const parseOptions = optionsParser('gpt4roi', Gpt4RoiOptions)
-
-/** Builds the region samples of an image for a format context (shared by the conversation formats). */
-export function samplesFor(image: ImageRecord, ctx: FormatContext, opts: { task: 'region_caption' | 'referring'; dropSmall224: boolean }) {
-  return buildGpt4RoiConversations(image, { seed: ctx.seed, templates: ctx.templates, maxRegions: ctx.maxRegions, epoch: ctx.epoch ?? 0, ...opts })
-}
 
 /** The gpt4roi row of one sample. */
 export function gpt4roiRow(s: RegionSample, split: string, image = s.image.imagePath, withMasks = false): Gpt4RoiRow {

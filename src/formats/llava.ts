@@ -10,7 +10,7 @@ import { BOX_CONVENTIONS, TEXT_BOX_CONVENTIONS } from './box-convention.js'
 import { conventionBox, renderTurns } from './box-text.js'
 import { fieldsOf, type FieldSpec } from '../records/field-spec.js'
 import { optionsParser } from './format-options.js'
-import { samplesFor } from './gpt4roi.js'
+import { samplesFor } from './region-samples.js'
 import { imageRef, type FormatContext, type FormatResult, type RowFormat } from './target-format.js'
 
 /** `<image>\n` starts the first human turn (LLaVA docs/Finetune_Custom_Data.md, formats.md §2). */

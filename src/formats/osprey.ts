@@ -15,7 +15,7 @@ import type { RejectRecord } from '../records/reject.js'
 import { BBOX_TOKEN, BEGIN_STRING } from '../instruct/gpt4roi-conversation.js'
 import { columnTypes, fieldsOf, t, type FieldSpec } from '../records/field-spec.js'
 import { optionsParser } from './format-options.js'
-import { samplesFor } from './gpt4roi.js'
+import { samplesFor } from './region-samples.js'
 import { imageRef, type FormatContext, type FormatResult, type RowFormat } from './target-format.js'
 
 const Rle = z.object({ size: z.array(z.number().int()).length(2), counts: z.string() })

@@ -16,7 +16,7 @@ import { chooseCaption, imageRng, normaliseBox, sampleId, usableRegions } from '
 import { qwenBox, qwenCoord, renderTurns } from './box-text.js'
 import { fieldsOf, type FieldSpec } from '../records/field-spec.js'
 import { optionsParser } from './format-options.js'
-import { samplesFor } from './gpt4roi.js'
+import { samplesFor } from './region-samples.js'
 import { imageRef, type FormatContext, type FormatResult, type RowFormat } from './target-format.js'
 
 /** `Picture 1: <img>path</img>\n`, Qwen-VL's image reference (formats.md §7). */

@@ -15,7 +15,7 @@ import { conventionBox, renderTurns } from './box-text.js'
 import { groundingSample } from './grounding.js'
 import { fieldsOf, type FieldSpec } from '../records/field-spec.js'
 import { optionsParser } from './format-options.js'
-import { samplesFor } from './gpt4roi.js'
+import { samplesFor } from './region-samples.js'
 import { imageRef, type CorpusSummary, type FormatContext, type FormatResult, type RowFormat, type SidecarFile } from './target-format.js'
 
 /** LLaMA-Factory's image placeholder; its mllm_demo puts it at the start of the user turn (formats.md §3). */

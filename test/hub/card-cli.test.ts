@@ -29,7 +29,7 @@ describe('pixcap card', () => {
     const front = parse(yaml!)
     expect(front.configs).toEqual([{ config_name: 'default', data_files: [{ split: 'train', path: ['data/train-00000-of-00001.parquet'] }] }])
     expect(front.dataset_info.splits).toEqual([{ name: 'train', num_examples: 12 }])
-    expect(front.dataset_info.features.map((f: { name: string }) => f.name)).toEqual(['id', 'image', 'image_id', 'width', 'height', 'conversations', 'boxes', 'regions', 'template_ids', 'source', 'split'])
+    expect(front.dataset_info.features.map((f: { name: string }) => f.name)).toEqual(['id', 'image', 'image_id', 'width', 'height', 'conversations', 'boxes', 'regions', 'template_ids', 'source', 'split', 'masks'])
     expect(front).toMatchObject({ license: 'apache-2.0', size_categories: ['n<1K'], task_categories: ['image-text-to-text'], language: ['en'] })
     expect(front.pretty_name).toBe('Pix2Cap-COCO gpt4roi (pixcap)')
   })
