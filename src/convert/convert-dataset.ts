@@ -11,7 +11,7 @@ import { DEFAULT_FILTER_POLICY, type FilterPolicy } from '../dataset/filter-poli
 import { FORMATS, type FormatName } from '../formats/registry.js'
 import type { FormatContext, TargetFormat } from '../formats/target-format.js'
 import { loadTemplates } from '../instruct/load-templates.js'
-import { GPT4ROI_MAX_REGIONS } from '../instruct/gpt4roi-conversation.js'
+import { GPT4ROI_MAX_REGIONS } from '../instruct/gpt4roi-tokens.js'
 import type { Row } from '../io/corpus/arrow-batch.js'
 import { openCorpusSink, type OutputFormat } from '../io/corpus/corpus-sink.js'
 import { MANIFEST_FILE, writeManifest, type Manifest, type ManifestCounts, type ManifestFile } from '../io/corpus/manifest.js'
@@ -300,6 +300,8 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
     templates: { file: loaded.file, sha256: loaded.sha256 },
     filterPolicy: { ...policy },
     options: {
+      /** The registered source that read the annotations (detected or --from). */
+      source: reader.source,
       maxRegions: ctx.maxRegions,
       formats,
       embedImages: o.embedImages === true,

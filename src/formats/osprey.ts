@@ -12,7 +12,7 @@
 import { z } from 'zod'
 import type { ImageRecord } from '../records/region-record.js'
 import type { RejectRecord } from '../records/reject.js'
-import { BBOX_TOKEN, BEGIN_STRING } from '../instruct/gpt4roi-conversation.js'
+import { BBOX_TOKEN, BEGIN_STRING } from '../instruct/gpt4roi-tokens.js'
 import { columnTypes, fieldsOf, t, type FieldSpec } from '../records/field-spec.js'
 import { optionsParser } from './format-options.js'
 import { samplesFor } from './region-samples.js'

@@ -12,7 +12,7 @@
 import { z } from 'zod'
 import { PixcapError } from '../errors.js'
 import type { ImageRecord } from '../records/region-record.js'
-import { chooseCaption, imageRng, normaliseBox, sampleId, usableRegions } from '../instruct/gpt4roi-conversation.js'
+import { chooseCaption, imageRng, normaliseBox, sampleId, usableRegions } from '../instruct/region-selection.js'
 import { qwenBox, qwenCoord, renderTurns } from './box-text.js'
 import { fieldsOf, type FieldSpec } from '../records/field-spec.js'
 import { optionsParser } from './format-options.js'

@@ -6,7 +6,7 @@
 import { join, parse as parsePath } from 'node:path'
 import { z } from 'zod'
 import { PixcapError } from '../errors.js'
-import { BEGIN_STRING } from '../instruct/gpt4roi-conversation.js'
+import { BEGIN_STRING } from '../instruct/gpt4roi-tokens.js'
 import { readJsonFile, readJsonlFile } from '../io/input/read-json.js'
 import { checkRelativePath } from '../io/input/safe-path.js'
 import type { RegionQuestion } from '../schemas/region-qa.js'

@@ -44,6 +44,7 @@ describe('sources through the CLI', () => {
     expect(conv.exitCode, conv.stderr).toBe(0)
     const result = JSON.parse(conv.stdout)
     expect(result.reader).toMatchObject({ source: 'coco-region-captions', errors: 1 })
+    expect(result.manifest.options.source).toBe('coco-region-captions')
     expect(result.manifest.counts).toMatchObject({ regions: { in: 4, kept: 2, rejected: 2 }, rejectedByReason: { no_image: 1, short_caption: 1 } })
     const rows = (await readFile(join(out, 'jsonl/train.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l))
     expect(rows.map((r) => r.image)).toEqual(['VG_100K/2345.jpg'])

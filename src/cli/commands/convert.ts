@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { convertDataset, DEFAULT_SEED, type ConvertOptions, type ConvertResult } from '../../convert/convert-dataset.js'
-import { GPT4ROI_MAX_REGIONS } from '../../instruct/gpt4roi-conversation.js'
+import { GPT4ROI_MAX_REGIONS } from '../../instruct/gpt4roi-tokens.js'
 import { FILTER_POLICY_FLAGS, FILTER_POLICY_OPTIONS, FILTER_POLICY_USAGE, filterPolicyFromFlags } from '../filter-policy-flags.js'
 import { UsageError } from '../../errors.js'
 import { FORMATS, type FormatName } from '../../formats/registry.js'
