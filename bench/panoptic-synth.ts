@@ -3,7 +3,7 @@
 // segments, merges and spurious segments, so every PQ rule (match, FN, FP, crowd/VOID ignore) is exercised.
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { encodePanopticPng } from '../src/io/panoptic-png.js'
+import { encodePanopticPng } from '../src/io/png/panoptic-png.js'
 import { createRng, type Rng } from '../src/util/rng.js'
 
 /** Categories of the synthetic sets: ids 1..80 are things, 81..133 stuff. */

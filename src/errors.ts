@@ -54,3 +54,22 @@ export class UsageError extends Error {
     this.name = 'UsageError'
   }
 }
+
+/**
+ * A library option with a bad value or a missing partner. The message is written with option names in braces, as the
+ * library call spells them: `{panopticDir} is needed by {verifyMasks}`. `message` shows the names
+ * (`panopticDir is needed by verifyMasks`); the CLI shows its own flags instead (`--panoptic-dir`, src/cli/option-flags.ts),
+ * so flag names live only in cli/.
+ */
+export class OptionError extends UsageError {
+  /** Every option the message names. */
+  readonly options: string[]
+  constructor(readonly template: string) {
+    super(template.replace(OPTION_REF, '$1'))
+    this.name = 'OptionError'
+    this.options = [...template.matchAll(OPTION_REF)].map((m) => m[1]!)
+  }
+}
+
+/** `{name}` or `{name.sub}` in an OptionError template. */
+export const OPTION_REF = /\{([A-Za-z][\w.]*)\}/g

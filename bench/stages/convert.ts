@@ -22,7 +22,7 @@ import { execa } from 'execa'
 import { z } from 'zod'
 import { convertDataset } from '../../src/convert/convert-dataset.js'
 import { DEFAULT_TEMPLATES_FILE } from '../../src/instruct/load-templates.js'
-import { parquetWasmHighWaterBytes } from '../../src/io/parquet-writer.js'
+import { parquetWasmHighWaterBytes } from '../../src/io/corpus/parquet-writer.js'
 import { synthPaths } from '../synth.js'
 import type { BenchContext, BenchResult, BenchStage } from '../stage.js'
 

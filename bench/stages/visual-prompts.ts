@@ -3,7 +3,7 @@
 import sharp from 'sharp'
 import { rleEncode } from '../../src/geometry/coco-rle.js'
 import { VIP_COLORS, VIP_SHAPES, vipShapes, type VipShape } from '../../src/formats/vip-llava.js'
-import { drawPrompts } from '../../src/io/draw-prompts.js'
+import { drawPrompts } from '../../src/io/png/draw-prompts.js'
 import { createRng } from '../../src/util/rng.js'
 import type { BenchContext, BenchResult, BenchStage } from '../stage.js'
 

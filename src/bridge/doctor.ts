@@ -4,7 +4,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createRedactor } from '../runs/redact.js'
+import { createRedactor } from '../util/redact.js'
 import { BRIDGE_MODULE, bridgeEnv, resolvePython } from './python.js'
 import type { BridgeEvent, HelloEvent } from './protocol.js'
 import { spawnBridge } from './spawn-bridge.js'

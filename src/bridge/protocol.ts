@@ -6,7 +6,7 @@ import { z } from 'zod'
 import { PixcapError } from '../errors.js'
 
 /** Protocol version this pixcap speaks. */
-export const PROTOCOL_VERSION = 1
+const PROTOCOL_VERSION = 1
 
 const base = { v: z.literal(PROTOCOL_VERSION) }
 
@@ -20,14 +20,14 @@ export const HelloEvent = z.looseObject({
   cuda: z.boolean(),
 })
 /** Training or inference progress; `total` may be unknown. */
-export const ProgressEvent = z.looseObject({
+const ProgressEvent = z.looseObject({
   ...base,
   type: z.literal('progress'),
   step: z.number().int().nonnegative(),
   total: z.number().int().nonnegative().nullable().optional(),
 })
 /** One step-indexed scalar (loss, lr, ...); null is a non-finite value (NaN/inf: JSON has none, a diverged loss). */
-export const MetricEvent = z.looseObject({
+const MetricEvent = z.looseObject({
   ...base,
   type: z.literal('metric'),
   step: z.number().int().nonnegative(),
@@ -35,25 +35,25 @@ export const MetricEvent = z.looseObject({
   value: z.number().nullable(),
 })
 /** A file or folder the bridge produced, relative to its output dir. */
-export const ArtifactEvent = z.looseObject({
+const ArtifactEvent = z.looseObject({
   ...base,
   type: z.literal('artifact'),
   path: z.string().min(1),
   kind: z.string().min(1),
 })
 /** A human-readable message (goes to the run log, not to stderr). */
-export const LogEvent = z.looseObject({
+const LogEvent = z.looseObject({
   ...base,
   type: z.literal('log'),
   level: z.enum(['debug', 'info', 'warning', 'error']),
   message: z.string(),
 })
 /** Liveness signal from the bridge (unix seconds). */
-export const HeartbeatEvent = z.looseObject({ ...base, type: z.literal('heartbeat'), t: z.number() })
+const HeartbeatEvent = z.looseObject({ ...base, type: z.literal('heartbeat'), t: z.number() })
 /** Final event of a successful command. */
-export const DoneEvent = z.looseObject({ ...base, type: z.literal('done'), status: z.literal('finished') })
+const DoneEvent = z.looseObject({ ...base, type: z.literal('done'), status: z.literal('finished') })
 /** Final event of a failed command. */
-export const ErrorEvent = z.looseObject({
+const ErrorEvent = z.looseObject({
   ...base,
   type: z.literal('error'),
   message: z.string(),
@@ -73,8 +73,8 @@ export const BridgeEvent = z.discriminatedUnion('type', [
 ])
 export type BridgeEvent = z.infer<typeof BridgeEvent>
 export type HelloEvent = z.infer<typeof HelloEvent>
-export type MetricEvent = z.infer<typeof MetricEvent>
-export type ArtifactEvent = z.infer<typeof ArtifactEvent>
+type MetricEvent = z.infer<typeof MetricEvent>
+type ArtifactEvent = z.infer<typeof ArtifactEvent>
 
 const KNOWN_TYPES = BridgeEvent.options.map((o) => o.shape.type.value)
 

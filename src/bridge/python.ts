@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, '')
 
 /** The folder put on PYTHONPATH so `-m pixcap_bridge` resolves. */
-export const BRIDGE_PYTHONPATH = join(PACKAGE_ROOT, 'python-bridge')
+const BRIDGE_PYTHONPATH = join(PACKAGE_ROOT, 'python-bridge')
 
 /** The bridge's Python module name. */
 export const BRIDGE_MODULE = 'pixcap_bridge'

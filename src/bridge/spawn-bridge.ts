@@ -11,13 +11,13 @@ import { dirname } from 'node:path'
 import { createInterface } from 'node:readline'
 import { execa } from 'execa'
 import { PixcapError } from '../errors.js'
-import type { Redactor } from '../runs/redact.js'
+import type { Redactor } from '../util/redact.js'
 import { type BridgeEvent, isFinalEvent, parseBridgeLine } from './protocol.js'
 
 /** How long a cancelled bridge gets between SIGTERM and SIGKILL. */
-export const DEFAULT_KILL_GRACE_MS = 5000
+const DEFAULT_KILL_GRACE_MS = 5000
 /** Lines of stderr kept for failure reports. */
-export const STDERR_TAIL_LINES = 40
+const STDERR_TAIL_LINES = 40
 /** After the child exits, how long stdout may stay open (a grandchild holding the pipe) before the group is killed. */
 const PIPE_DRAIN_MS = 2000
 
@@ -41,7 +41,7 @@ export interface SpawnBridgeOptions {
 }
 
 /** How a bridge process ended. Success and failure have the same shape (STYLE.md §10). */
-export interface BridgeResult {
+interface BridgeResult {
   ok: boolean
   argv: string[]
   pid: number | null
@@ -95,7 +95,7 @@ setInterval(() => { if (!kill(0)) process.exit(0) }, 1000)
 `
 
 /** Starts the reaper of process group `pgid`; `release()` tells it the step ended under pixcap's eye. */
-export function startGroupReaper(pgid: number, graceMs: number): { pid: number | undefined; release(): void } {
+function startGroupReaper(pgid: number, graceMs: number): { pid: number | undefined; release(): void } {
   const reaper = execa(process.execPath, ['-e', REAPER_SOURCE, String(pgid), String(graceMs)], {
     detached: true,
     cleanup: false,

@@ -14,10 +14,10 @@ export interface CommandEntry {
 const entry = (name: string, summary: string, load: () => Promise<Command>): CommandEntry => ({ name, summary, load })
 
 export const COMMANDS: CommandEntry[] = [
-  entry('validate', 'check a Pix2Cap-COCO file against its schema, its panoptic PNGs and (optionally) its photos', async () => (await import('./commands/validate.js')).validateCommand),
-  entry('stats', 'statistics of a Pix2Cap-COCO annotation file', async () => (await import('./commands/stats.js')).statsCommand),
+  entry('validate', 'check an annotation file against its schema, its panoptic PNGs (Pix2Cap-COCO) and (optionally) its photos', async () => (await import('./commands/validate.js')).validateCommand),
+  entry('stats', 'statistics of an annotation file (Pix2Cap-COCO, COCO region captions, ...)', async () => (await import('./commands/stats.js')).statsCommand),
   entry('preview', 'draw the regions of images (masks, boxes, labels) to PNG files', async () => (await import('./commands/preview.js')).previewCommand),
-  entry('convert', 'convert Pix2Cap-COCO into a training corpus (gpt4roi, densecoco, vgdata, llava, sharegpt, qwen-vl, osprey, vip-llava)', async () => (await import('./commands/convert.js')).convertCommand),
+  entry('convert', 'convert a dataset (Pix2Cap-COCO, COCO region captions, ...) into a training corpus (gpt4roi, densecoco, vgdata, llava, sharegpt, qwen-vl, osprey, vip-llava)', async () => (await import('./commands/convert.js')).convertCommand),
   entry('merge-manifests', 'join the outputs of convert --shard-index/--num-shards jobs into one corpus', async () => (await import('./commands/merge-manifests.js')).mergeManifestsCommand),
   entry('templates check', 'validate a template file and print its sha256 and counts', async () => (await import('./commands/templates.js')).templatesCheckCommand),
   entry('templates import-gpt4roi', "write a template file from GPT4RoI's own question lists in a local checkout (read, never executed)", async () => (await import('./commands/templates.js')).templatesImportCommand),

@@ -1,28 +1,30 @@
-// `pixcap convert`: Pix2Cap-COCO JSON -> filtered regions -> a target format -> a corpus on disk
+// `pixcap convert`: any registered source (sources/registry.ts) -> filtered regions -> a target format -> a corpus on disk
 // (ARCHITECTURE.md "A corpus on disk"): data files, rejects.jsonl, sidecars, and manifest.json written LAST.
 // Everything streams: the reader yields one image at a time, the filter and format work per image, the sinks write
 // 1k-row batches. Same input + same seed -> byte-identical files (formats seed per image; writers are deterministic).
 // On any failure every temporary file is removed and no manifest is written.
 import { rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { PixcapError, UsageError } from '../errors.js'
+import { OptionError, PixcapError } from '../errors.js'
 import { filterImages } from '../dataset/filter-images.js'
 import { DEFAULT_FILTER_POLICY, type FilterPolicy } from '../dataset/filter-policy.js'
 import { FORMATS, type FormatName } from '../formats/registry.js'
 import type { FormatContext, TargetFormat } from '../formats/target-format.js'
 import { loadTemplates } from '../instruct/load-templates.js'
-import { GPT4ROI_MAX_REGIONS } from '../instruct/gpt4roi-conversation.js'
-import type { Row } from '../io/arrow-batch.js'
-import { openCorpusSink, type OutputFormat } from '../io/corpus-sink.js'
-import { MANIFEST_FILE, writeManifest, type Manifest, type ManifestCounts, type ManifestFile } from '../io/manifest.js'
-import { openRejectsWriter } from '../io/rejects-writer.js'
-import { writeRender } from '../io/draw-prompts.js'
-import { withRegionMasks } from '../io/region-masks.js'
+import { GPT4ROI_MAX_REGIONS } from '../instruct/gpt4roi-tokens.js'
+import type { Row } from '../io/corpus/arrow-batch.js'
+import { openCorpusSink, type OutputFormat } from '../io/corpus/corpus-sink.js'
+import { MANIFEST_FILE, writeManifest, type Manifest, type ManifestCounts, type ManifestFile } from '../io/corpus/manifest.js'
+import { openRejectsWriter } from '../io/corpus/rejects-writer.js'
+import { writeRender } from '../io/png/draw-prompts.js'
+import { withRegionMasks } from '../io/png/region-masks.js'
 import { deriveSeed } from '../util/rng.js'
-import type { ShardLimits } from '../io/shards.js'
-import { readPix2Cap, type Pix2CapReport, type SplitSource } from '../sources/pix2cap/read-pix2cap.js'
-import { checkInputFile } from '../io/input-file.js'
-import { prepareOutDir } from '../io/prepare-out-dir.js'
+import type { ShardLimits } from '../io/corpus/shards.js'
+import { openSource } from '../sources/open-source.js'
+import type { SplitSource } from '../sources/split-name.js'
+import type { SourceReport } from '../records/source-report.js'
+import { checkInputFile } from '../io/input/input-file.js'
+import { prepareOutDir } from '../io/corpus/prepare-out-dir.js'
 import type { ImageRecord } from '../records/region-record.js'
 import type { RejectRecord } from '../records/reject.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
@@ -34,8 +36,10 @@ import { selectShard } from './select-shard.js'
 
 /** Options of {@link convertDataset}. */
 export interface ConvertOptions {
-  /** Pix2Cap-COCO JSON. */
+  /** The source's annotation file (Pix2Cap-COCO JSON, COCO region captions, ...). */
   annotations: string
+  /** A registered source name (sources/registry.ts); default: detected from the file's shape. */
+  from?: string
   panopticDir?: string
   imagesDir?: string
   to: FormatName
@@ -89,7 +93,7 @@ export interface ConvertResult {
   outDir: string
   manifestPath: string
   manifest: Manifest
-  reader: Pick<Pix2CapReport, 'errors' | 'warnings'> & { rejectInvalid: boolean }
+  reader: Pick<SourceReport, 'errors' | 'warnings'> & { source: string; rejectInvalid: boolean }
   /** Where the split name came from (`--split`, the file name, or the default `train`). */
   splitSource: SplitSource
   /** Files of a previous corpus removed by `overwrite`. */
@@ -100,7 +104,7 @@ export interface ConvertResult {
 const LISTED_READER_ERRORS = 20
 
 /** Passes the reader's entries on; at the end, stops with the list of reader errors unless they are accepted. */
-async function* stopOnReaderErrors<T>(entries: AsyncIterable<T>, report: Pix2CapReport, accept: boolean): AsyncGenerator<T> {
+async function* stopOnReaderErrors<T>(entries: AsyncIterable<T>, report: SourceReport, accept: boolean): AsyncGenerator<T> {
   yield* entries
   if (accept || report.errors === 0) return
   const errors = report.issues.filter((i) => i.severity === 'error')
@@ -113,7 +117,8 @@ async function* stopOnReaderErrors<T>(entries: AsyncIterable<T>, report: Pix2Cap
   )
 }
 
-const DEFAULT_SEED = 0
+/** The seed when none is given. */
+export const DEFAULT_SEED = 0
 
 async function removeFiles(root: string, rel: readonly string[]): Promise<void> {
   for (const f of rel) await rm(join(root, f), { force: true })
@@ -126,17 +131,17 @@ async function inputEntry(role: string, path: string): Promise<Manifest['inputs'
 function checkOptions(o: ConvertOptions, format: TargetFormat): void {
   if (o.shard) {
     const { index, count } = o.shard
-    if (!Number.isInteger(count) || count < 1) throw new UsageError(`--num-shards must be a positive integer, got ${count}`)
-    if (!Number.isInteger(index) || index < 0 || index >= count) throw new UsageError(`--shard-index must be in 0..${count - 1}, got ${index}`)
-    if (format.kind === 'document') throw new UsageError(`--shard-index/--num-shards split row formats only; ${format.name} writes one JSON document per split`)
+    if (!Number.isInteger(count) || count < 1) throw new OptionError(`{shard.count} must be a positive integer, got ${count}`)
+    if (!Number.isInteger(index) || index < 0 || index >= count) throw new OptionError(`{shard.index} must be in 0..${count - 1}, got ${index}`)
+    if (format.kind === 'document') throw new OptionError(`{shard.index}/{shard.count} split row formats only; ${format.name} writes one JSON document per split`)
   }
-  if (o.verifyMasks === true && !o.panopticDir) throw new UsageError('--verify-masks needs --panoptic-dir')
-  if (o.embedImages && !o.imagesDir) throw new UsageError('--embed-images needs --images-dir')
-  if (o.maxRegions !== undefined && (!Number.isInteger(o.maxRegions) || o.maxRegions < 1)) throw new UsageError(`--max-regions must be a positive integer, got ${o.maxRegions}`)
-  if (o.epochs !== undefined && (!Number.isInteger(o.epochs) || o.epochs < 1)) throw new UsageError(`--epochs must be a positive integer, got ${o.epochs}`)
-  if (format.kind === 'document' && (o.epochs ?? 1) > 1) throw new UsageError(`--epochs applies to row formats; ${format.name} writes one document that its loader samples itself`)
-  if (format.kind === 'document' && o.imageRoot !== undefined) throw new UsageError(`--image-root applies to row formats; ${format.name} keeps the source's file names`)
-  if (o.imageRoot !== undefined && o.embedImages) throw new UsageError('--image-root and --embed-images exclude each other: embedded rows carry the image bytes, not a path')
+  if (o.verifyMasks === true && !o.panopticDir) throw new OptionError('{verifyMasks} needs {panopticDir}')
+  if (o.embedImages && !o.imagesDir) throw new OptionError('{embedImages} needs {imagesDir}')
+  if (o.maxRegions !== undefined && (!Number.isInteger(o.maxRegions) || o.maxRegions < 1)) throw new OptionError(`{maxRegions} must be a positive integer, got ${o.maxRegions}`)
+  if (o.epochs !== undefined && (!Number.isInteger(o.epochs) || o.epochs < 1)) throw new OptionError(`{epochs} must be a positive integer, got ${o.epochs}`)
+  if (format.kind === 'document' && (o.epochs ?? 1) > 1) throw new OptionError(`{epochs} applies to row formats; ${format.name} writes one document that its loader samples itself`)
+  if (format.kind === 'document' && o.imageRoot !== undefined) throw new OptionError(`{imageRoot} applies to row formats; ${format.name} keeps the source's file names`)
+  if (o.imageRoot !== undefined && o.embedImages) throw new OptionError('{imageRoot} and {embedImages} exclude each other: embedded rows carry the image bytes, not a path')
 }
 
 /** The format's options with defaults, or a usage error that names the option and what the format takes. */
@@ -146,19 +151,19 @@ function parseFormatOptions(format: TargetFormat, raw: Record<string, unknown>):
   const issue = parsed.error.issues[0]!
   const keys = 'keys' in issue && Array.isArray(issue.keys) ? issue.keys.join(', ') : issue.path.map(String).join('.')
   const known = Object.keys(format.options.parse({}))
-  throw new UsageError(`--to ${format.name}: option ${keys}: ${issue.message}; ${format.name} takes ${known.join(', ') || 'no options'}`)
+  throw new OptionError(`{to} ${format.name}: option ${keys}: ${issue.message}; ${format.name} takes ${known.join(', ') || 'no options'}`)
 }
 
 /** Checks that the inputs a format needs for its options were given. */
 function checkNeeds(o: ConvertOptions, format: TargetFormat, options: Record<string, unknown>): { masks: boolean; images: boolean } {
   const needs = format.kind === 'rows' && format.needs ? format.needs(options) : {}
-  if (needs.masks && !o.panopticDir) throw new UsageError(`--to ${format.name} needs region masks: give --panoptic-dir`)
-  if (needs.images && !o.imagesDir) throw new UsageError(`--to ${format.name} draws on the images: give --images-dir`)
+  if (needs.masks && !o.panopticDir) throw new OptionError(`{to} ${format.name} needs region masks: give {panopticDir}`)
+  if (needs.images && !o.imagesDir) throw new OptionError(`{to} ${format.name} draws on the images: give {imagesDir}`)
   return { masks: needs.masks === true, images: needs.images === true }
 }
 
 /** The seed of draw `epoch` (draw 0 keeps the base seed, so a 1-epoch corpus is unchanged). */
-export function epochSeed(seed: number, epoch: number): number {
+function epochSeed(seed: number, epoch: number): number {
   return epoch === 0 ? seed : deriveSeed(seed, `epoch:${epoch}`)
 }
 
@@ -173,14 +178,15 @@ export function sidecarDataKind(formats: readonly string[]): string {
 /** Runs a conversion, yielding progress events; returns the result (with the written manifest). */
 export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<ConvertEvent, ConvertResult> {
   const format: TargetFormat | undefined = (FORMATS as Record<string, TargetFormat>)[o.to]
-  if (!format) throw new UsageError(`--to must be one of ${Object.keys(FORMATS).join(', ')}, got "${o.to}"`)
+  if (!format) throw new OptionError(`{to} must be one of ${Object.keys(FORMATS).join(', ')}, got "${o.to}"`)
   checkOptions(o, format)
-  await checkInputFile(o.annotations, 'the Pix2Cap-COCO annotations JSON')
+  await checkInputFile(o.annotations, 'the annotations file')
   const verify = o.verifyMasks ?? o.panopticDir !== undefined
   const seed = o.seed ?? DEFAULT_SEED
   const policy = o.filterPolicy ?? DEFAULT_FILTER_POLICY
   const loaded = await loadTemplates(o.templates)
-  const reader = readPix2Cap({ annotations: o.annotations, ...(o.split ? { split: o.split } : {}) })
+  const { definition, reader } = await openSource({ annotations: o.annotations, ...(o.from !== undefined ? { from: o.from } : {}), ...(o.split ? { split: o.split } : {}) })
+  if (o.panopticDir !== undefined && !definition.panopticMasks) throw new OptionError(`{panopticDir}: source ${definition.name} has no panoptic masks to check or read`)
   const split = reader.split
   const formatOptions = parseFormatOptions(format, o.formatOptions ?? {})
   const needs = checkNeeds(o, format, formatOptions)
@@ -247,7 +253,7 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
       files.sort((a, b) => Number(a.kind === 'image') - Number(b.kind === 'image'))
       if (format.sidecars) {
         const primary = sidecarDataKind(formats)
-        for (const side of format.sidecars({ name: 'pix2cap_coco', splits: [{ split, rows: samples, files: files.filter((f) => f.kind === primary).map((f) => f.file) }] })) {
+        for (const side of format.sidecars({ name: reader.source.replace(/-/g, '_'), splits: [{ split, rows: samples, files: files.filter((f) => f.kind === primary).map((f) => f.file) }] })) {
           await writeFileAtomic(join(o.outDir, side.path), side.content)
           files.push({ file: side.path, kind: 'sidecar', rows: 0, bytes: Buffer.byteLength(side.content), sha256: sha256(side.content) })
         }
@@ -294,6 +300,8 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
     templates: { file: loaded.file, sha256: loaded.sha256 },
     filterPolicy: { ...policy },
     options: {
+      /** The registered source that read the annotations (detected or --from). */
+      source: reader.source,
       maxRegions: ctx.maxRegions,
       formats,
       embedImages: o.embedImages === true,
@@ -322,7 +330,7 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
     outDir: o.outDir,
     manifestPath,
     manifest,
-    reader: { errors: reader.report.errors, warnings: reader.report.warnings, rejectInvalid: o.rejectInvalid === true },
+    reader: { source: reader.source, errors: reader.report.errors, warnings: reader.report.warnings, rejectInvalid: o.rejectInvalid === true },
     splitSource: reader.splitSource,
     overwritten,
   }

@@ -7,7 +7,7 @@ import { PixcapError } from '../errors.js'
 import { convertDataset, type ConvertEvent, type ConvertResult } from './convert-dataset.js'
 
 /** The bundled sample at the package root (same relative path from src/ and dist/). */
-export const BUNDLED_SAMPLE = resolve(fileURLToPath(new URL('../../sample', import.meta.url)))
+const BUNDLED_SAMPLE = resolve(fileURLToPath(new URL('../../sample', import.meta.url)))
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {

@@ -2,19 +2,19 @@
 // struct<bytes: binary, path: string> with the file's bytes (reference/ecosystem.md §3). The convention is declared by
 // the column, not by the format's name: any row format with a top-level string column `image` can embed.
 import { readFile } from 'node:fs/promises'
-import { UsageError } from '../errors.js'
-import { t, type FieldSpec } from '../formats/field-spec.js'
-import type { Row } from '../io/arrow-batch.js'
-import { resolveInside } from '../io/safe-path.js'
+import { OptionError } from '../errors.js'
+import { t, type FieldSpec } from '../records/field-spec.js'
+import type { Row } from '../io/corpus/arrow-batch.js'
+import { resolveInside } from '../io/input/safe-path.js'
 
 /** The column that holds the image path. */
-export const IMAGE_COLUMN = 'image'
+const IMAGE_COLUMN = 'image'
 
 /** The row fields with `image` turned into the Image feature; a usage error when there is no such string column. */
 export function embeddedImageFields(fields: readonly FieldSpec[], format: string): FieldSpec[] {
   const col = fields.find((f) => f.name === IMAGE_COLUMN)
   if (!col || col.type.kind !== 'string') {
-    throw new UsageError(`--embed-images needs a top-level string column "${IMAGE_COLUMN}"; format ${format} has ${fields.map((f) => f.name).join(', ')}`)
+    throw new OptionError(`{embedImages} needs a top-level string column "${IMAGE_COLUMN}"; format ${format} has ${fields.map((f) => f.name).join(', ')}`)
   }
   return fields.map((f) => (f.name === IMAGE_COLUMN ? t.field(IMAGE_COLUMN, t.image(), f.nullable === true) : f))
 }
@@ -30,7 +30,7 @@ export async function embedImages(rows: readonly Row[], imagesDir: string, where
       try {
         bytes = await readFile(file)
       } catch (err) {
-        throw new UsageError(`--embed-images: cannot read ${file} (image "${rel}" under --images-dir ${imagesDir}): ${(err as Error).message}`)
+        throw new OptionError(`{embedImages}: cannot read ${file} (image "${rel}" under {imagesDir} ${imagesDir}): ${(err as Error).message}`)
       }
       return { ...row, [IMAGE_COLUMN]: { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path: rel } }
     }),

@@ -1,9 +1,9 @@
-// --verify-masks: checks each kept image's panoptic PNG (verifyMasks, src/io/verify-masks.ts) and turns disagreements
+// --verify-masks: checks each kept image's panoptic PNG (verifyMasks, src/io/png/verify-masks.ts) and turns disagreements
 // into rejects, so a corpus never carries a box the pixels contradict. A segment absent from the PNG, or an image
 // whose PNG is missing, gives `missing_in_png`; a wrong bbox/area, an unreadable PNG or a PNG of the wrong size gives
 // `mask_mismatch`. PNG ids that the JSON does not list are not regions, so they reject nothing.
 import type { ImageRecord, RegionRecord, RejectReason, RejectRecord } from '../records/index.js'
-import { verifyMasks, type MaskIssue } from '../io/verify-masks.js'
+import { verifyMasks, type MaskIssue } from '../io/png/verify-masks.js'
 
 const REGION_REASON: Partial<Record<MaskIssue['kind'], RejectReason>> = {
   segment_not_in_png: 'missing_in_png',

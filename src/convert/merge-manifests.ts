@@ -7,12 +7,12 @@ import { createReadStream } from 'node:fs'
 import { copyFile, link, mkdir, rm } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
-import { PixcapError, UsageError } from '../errors.js'
+import { OptionError, PixcapError, UsageError } from '../errors.js'
 import { FORMATS } from '../formats/registry.js'
 import type { TargetFormat } from '../formats/target-format.js'
 import { sidecarDataKind } from './convert-dataset.js'
-import { writeManifest, readManifest, type Manifest, type ManifestCounts, type ManifestFile } from '../io/manifest.js'
-import { OutputFile } from '../io/output-file.js'
+import { writeManifest, readManifest, type Manifest, type ManifestCounts, type ManifestFile } from '../io/corpus/manifest.js'
+import { OutputFile } from '../io/corpus/output-file.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
 import { sha256, sha256File } from '../util/sha256.js'
 
@@ -52,7 +52,7 @@ function addCounts(a: ManifestCounts, b: ManifestCounts): ManifestCounts {
 }
 
 /** Checks that the job manifests form one complete conversion; returns them in index order. */
-export function checkJobManifests(jobs: { dir: string; file: string; manifest: Manifest }[]): { dir: string; file: string; manifest: Manifest }[] {
+function checkJobManifests(jobs: { dir: string; file: string; manifest: Manifest }[]): { dir: string; file: string; manifest: Manifest }[] {
   if (jobs.length === 0) throw new UsageError('merge-manifests needs at least one corpus directory')
   for (const j of jobs) {
     if (j.manifest.shard === null) {
@@ -84,7 +84,7 @@ export function checkJobManifests(jobs: { dir: string; file: string; manifest: M
   }
   const missing = Array.from({ length: n }, (_, i) => i).filter((i) => !byIndex.has(i))
   if (missing.length > 0) {
-    throw new UsageError(`shards ${missing.join(', ')} of 0..${n - 1} are missing (got ${[...byIndex.keys()].sort((a, b) => a - b).join(', ')}); every job of --num-shards ${n} must be merged`)
+    throw new OptionError(`shards ${missing.join(', ')} of 0..${n - 1} are missing (got ${[...byIndex.keys()].sort((a, b) => a - b).join(', ')}); every job of {shard.count} ${n} must be merged`)
   }
   return [...jobs].sort((a, b) => a.manifest.shard!.index - b.manifest.shard!.index)
 }
@@ -102,7 +102,7 @@ async function placeFile(src: string, dest: string): Promise<void> {
 /** Merges job corpora into `outDir`; returns the merged manifest. */
 export async function mergeManifests(o: MergeOptions): Promise<{ manifestPath: string; manifest: Manifest }> {
   const out = resolve(o.outDir)
-  for (const d of o.dirs) if (resolve(d) === out) throw new UsageError(`--out ${o.outDir} is one of the inputs; merge into a new directory`)
+  for (const d of o.dirs) if (resolve(d) === out) throw new OptionError(`{outDir} ${o.outDir} is one of the inputs; merge into a new directory`)
   const jobs = checkJobManifests(await Promise.all(o.dirs.map(async (dir) => ({ dir, ...(await readManifest(dir)) }))))
   const first = jobs[0]!.manifest
   const format: TargetFormat | undefined = (FORMATS as Record<string, TargetFormat>)[first.format.name]

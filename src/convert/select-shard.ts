@@ -5,7 +5,7 @@ import type { ImageId } from '../records/region-record.js'
 import { deriveSeed } from '../util/rng.js'
 
 /** The job (0..count-1) that converts `imageId`. */
-export function shardOfImage(imageId: ImageId, count: number): number {
+function shardOfImage(imageId: ImageId, count: number): number {
   return deriveSeed(0, String(imageId)) % count
 }
 

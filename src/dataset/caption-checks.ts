@@ -1,15 +1,13 @@
 // Caption checks a person reading the data would flag: empty, very short, set-of-mark leftovers, over a length limit.
 // `validate` and `stats` report them as warnings; `convert`'s filter policy can drop such captions (filter-policy.ts).
 // Pure: no I/O.
-import { charLength, MAX_CAPTION_CHARS } from './filter-policy.js'
-
-export { MAX_CAPTION_CHARS }
+import { charLength, MAX_CAPTION_CHARS, MIN_CAPTION_CHARS } from './filter-policy.js'
 
 /** Kinds of caption finding. */
 export type CaptionFindingKind = 'empty' | 'short' | 'mark_leftover' | 'too_long'
 
-/** Under this many characters a caption is "very short" (the official loader's `len < 3`, reference/pix2cap.md §4). */
-export const SHORT_CAPTION_CHARS = 3
+/** Under this many characters a caption is "very short": the one caption-length rule (filter-policy.ts). */
+const SHORT_CAPTION_CHARS = MIN_CAPTION_CHARS
 
 /**
  * A set-of-mark leftover: the numeric label a GPT-4V prompt drew on the image ("next to object 12", "mark 3",

@@ -1,11 +1,10 @@
 // Applies a FilterPolicy to a stream of images: kept images (with their kept regions) stream on, every dropped region
 // becomes a RejectRecord with a reason code and a human detail, and regions in = kept + rejected is checked at the end
-// (ARCHITECTURE.md, corpus invariant). Segments the reader could not use (SourceImage.dropped) become rejects too.
+// (ARCHITECTURE.md, corpus invariant). Segments the reader could not use (SourceEntry.dropped) become rejects too.
 import { PixcapError } from '../errors.js'
-import type { ImageRecord, RegionRecord, RejectReason, RejectRecord } from '../records/index.js'
-import type { SourceImage } from '../sources/pix2cap/map-annotation.js'
+import type { ImageRecord, RegionRecord, RejectReason, RejectRecord, SourceEntry } from '../records/index.js'
 import { MARK_LEFTOVER } from './caption-checks.js'
-import { charLength, XDECODER_MIN_DESCRIPTION_LEN, type FilterPolicy } from './filter-policy.js'
+import { charLength, MIN_CAPTION_CHARS, type FilterPolicy } from './filter-policy.js'
 
 /** Counts of one filter run; `rejected` is by reason. */
 export interface FilterCounts {
@@ -94,18 +93,18 @@ export function xdecoderImageRuleHit(image: ImageRecord): RegionRecord | null {
   for (const region of image.regions) {
     const c = region.captions
     const pyLen = c.length === 1 ? charLength(c[0]!) : c.length
-    if ((c.length === 1 && c[0] === '') || pyLen < XDECODER_MIN_DESCRIPTION_LEN) return region
+    if ((c.length === 1 && c[0] === '') || pyLen < MIN_CAPTION_CHARS) return region
   }
   return null
 }
 
-function toSourceImage(item: ImageRecord | SourceImage): SourceImage {
+function toSourceEntry(item: ImageRecord | SourceEntry): SourceEntry {
   return 'record' in item && 'dropped' in item ? item : { imageId: item.imageId, record: item, dropped: [] }
 }
 
 /** Filters `images` (records, or reader entries carrying dropped segments) by `policy`. */
 export function filterImages(
-  images: AsyncIterable<ImageRecord | SourceImage> | Iterable<ImageRecord | SourceImage>,
+  images: AsyncIterable<ImageRecord | SourceEntry> | Iterable<ImageRecord | SourceEntry>,
   policy: FilterPolicy,
   options: FilterImagesOptions = {},
 ): FilteredImages {
@@ -123,7 +122,7 @@ export function filterImages(
   async function* run(): AsyncGenerator<ImageRecord> {
     let source = 'unknown'
     for await (const item of images) {
-      const { record, dropped, imageId } = toSourceImage(item)
+      const { record, dropped, imageId } = toSourceEntry(item)
       if (record) source = record.source
       counts.regionsIn += dropped.length + (record?.regions.length ?? 0)
       for (const d of dropped) {
@@ -143,7 +142,7 @@ export function filterImages(
       const hit = ruleOn ? xdecoderImageRuleHit(record) : null
       if (hit) {
         const c = hit.captions
-        const what = c.length === 1 ? `${JSON.stringify(c[0])} (${c[0] === '' ? 'empty' : `len ${charLength(c[0]!)} < ${XDECODER_MIN_DESCRIPTION_LEN}`})` : `a list of ${c.length} captions (Python len ${c.length} < ${XDECODER_MIN_DESCRIPTION_LEN})`
+        const what = c.length === 1 ? `${JSON.stringify(c[0])} (${c[0] === '' ? 'empty' : `len ${charLength(c[0]!)} < ${MIN_CAPTION_CHARS}`})` : `a list of ${c.length} captions (Python len ${c.length} < ${MIN_CAPTION_CHARS})`
         const why = `image ${imageId} dropped by --image-rule ${policy.imageRule}: segment ${hit.segmentId} has description ${what}`
         for (const r of record.regions) await rejectRegion(record.source, imageId, r, 'image_rule', why)
         counts.imagesDropped++

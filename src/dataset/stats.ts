@@ -3,13 +3,13 @@
 // Words are counted by splitting on runs of whitespace (the convention of the fixture README and of the reported
 // 22.94 words per caption, reference/pix2cap.md §1). Quantiles interpolate linearly between ranks (numpy's default).
 import type { ImageRecord } from '../records/index.js'
-import { charLength } from './filter-policy.js'
+import { charLength, MIN_CAPTION_CHARS } from './filter-policy.js'
 
 /** A histogram: value -> count. */
 export type Histogram = Record<number, number>
 
 /** Per-category tallies. */
-export interface CategoryTally {
+interface CategoryTally {
   categoryId: number
   name: string
   isThing: boolean
@@ -38,8 +38,8 @@ export interface StatsAccumulator {
   multiCaption: number
 }
 
-/** Threshold for "short" descriptions: the official loader's `len(description) < 3` (pix2cap.md §4). */
-export const SHORT_DESCRIPTION_CHARS = 3
+/** Threshold for "short" descriptions: the one caption-length rule (filter-policy.ts MIN_CAPTION_CHARS). */
+const SHORT_DESCRIPTION_CHARS = MIN_CAPTION_CHARS
 
 /** Summary of a distribution. */
 export interface Distribution {

@@ -5,7 +5,7 @@
 // Ids are compared as strings (42 and "42" are the same image), as JSON object keys are.
 import { z } from 'zod'
 import { PixcapError } from '../errors.js'
-import { readJsonFile, validateJson } from '../io/read-json.js'
+import { readJsonFile, validateJson } from '../io/input/read-json.js'
 
 const ImageId = z.union([z.number(), z.string()])
 
@@ -14,13 +14,13 @@ export const RawCaptionResult = z.looseObject({ image_id: ImageId, caption: z.st
 export type RawCaptionResult = z.infer<typeof RawCaptionResult>
 
 /** A COCO captions file (only the keys we read). */
-export const RawCocoCaptions = z.looseObject({
+const RawCocoCaptions = z.looseObject({
   images: z.array(z.looseObject({ id: ImageId })).optional(),
   annotations: z.array(z.looseObject({ image_id: ImageId, caption: z.string() })),
 })
 
 /** A plain reference map `{ id: [captions] }`. */
-export const RawReferenceMap = z.record(z.string(), z.array(z.string()))
+const RawReferenceMap = z.record(z.string(), z.array(z.string()))
 
 /** Hypotheses in file order, keyed by string id; `ids` keeps the original JSON value for reports. */
 export interface CaptionPredictions {

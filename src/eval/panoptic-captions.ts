@@ -11,10 +11,10 @@ import { flagSet } from './panoptic-json.js'
 import { evalPanoptic, type PanopticEvalOptions, type PanopticEvalResult } from './panoptic-eval.js'
 
 /** Confidence of a predicted segment without `score` (all equal: ranking falls back to file order). */
-export const DEFAULT_DETECTION_SCORE = 1
+const DEFAULT_DETECTION_SCORE = 1
 
 /** One pair for a caption similarity: the detection's caption against its GT's references. */
-export interface CaptionPairInput {
+interface CaptionPairInput {
   candidate: string
   references: string[]
 }
@@ -28,7 +28,7 @@ export interface CaptionPairScorer {
 }
 
 /** Default mAP caption similarity: per-pair ROUGE-L (β = 1.2) on PTB-style tokens; a stand-in, NOT METEOR. */
-export const ROUGE_L_PAIR_SCORER: CaptionPairScorer = {
+const ROUGE_L_PAIR_SCORER: CaptionPairScorer = {
   name: 'ROUGE_L',
   isMeteor: false,
   note: 'NOT METEOR: per-pair ROUGE-L stand-in (METEOR 1.5 is Java; pass a METEOR scorer for DenseCap/Pix2Cap-comparable numbers)',
@@ -51,7 +51,7 @@ export interface PanopticCaptionOptions {
 }
 
 /** Caption scores of the matched pairs, raw and Pix2Cap-weighted. */
-export interface CaptionQuality {
+interface CaptionQuality {
   /** Matched (TP) pairs whose caption was scored. */
   matched: number
   /** Σ(TP + FP + FN) over categories. */
@@ -67,7 +67,7 @@ export interface CaptionQuality {
 }
 
 /** The DenseCap mAP with what it was computed from. */
-export interface DenseCaptionMap extends DenseMapResult {
+interface DenseCaptionMap extends DenseMapResult {
   captionScorer: { name: string; isMeteor: boolean; note: string }
   detections: number
   /** Non-crowd GT segments (DenseCap's npos). */

@@ -6,8 +6,8 @@
 // number of workers.
 import { availableParallelism } from 'node:os'
 import { PixcapError } from '../errors.js'
-import { resolveInside } from '../io/safe-path.js'
-import { noProgress, type ProgressSink } from '../cli/progress.js'
+import { resolveInside } from '../io/input/safe-path.js'
+import { noProgress, type ProgressSink } from '../util/progress.js'
 import {
   categoryStat, emptyPqStats, mergePqStatsInto, pqStatsToJSON, summarizePq,
   type PqCategoryInfo, type PqCategoryStat, type PqStats, type PqSummary,
@@ -16,7 +16,7 @@ import {
   flagSet, isRawPanopticGt, isRawPanopticPred, readJsonAt, RawPanopticGt, RawPanopticPred, type RawGtAnnotation, type RawPredAnnotation,
 } from './panoptic-json.js'
 import { runPqBatch, type PqImageTask, type PqImageTaskResult } from './pq-image-task.js'
-import { createWorkerPool, workerModuleUrl } from '../io/worker-pool.js'
+import { createWorkerPool, workerModuleUrl } from '../io/workers/worker-pool.js'
 
 /**
  * Image pairs sent to a worker in one message. A thread hand-off (wake-up plus copying the message) cost about

@@ -1,8 +1,8 @@
 // On-disk shapes of COCO-panoptic GT and prediction JSON as the evaluator reads them (STYLE.md §4), and the reads
-// that validate them (io/read-json.ts: PixcapErrors with the file and JSON path). Fields follow panopticapi (`evaluation.py`
+// that validate them (io/input/read-json.ts: PixcapErrors with the file and JSON path). Fields follow panopticapi (`evaluation.py`
 // @ 7bb4655) and Pix2Cap (reference/pix2cap.md §2: GT `description`, prediction `caption`; `score` is ours, for mAP).
 import { z } from 'zod'
-import { readJsonFile, validateJson, type SchemaGuard } from '../io/read-json.js'
+import { readJsonFile, validateJson, type SchemaGuard } from '../io/input/read-json.js'
 
 const Id = z.number().int().nonnegative()
 /** `iscrowd` / `isthing` are 0/1 in COCO; panopticapi tests `== 1`, which Python's True also passes. */
@@ -49,7 +49,7 @@ export function flagSet(v: number | boolean | undefined): boolean {
 }
 
 /** Validates parsed JSON against `schema`; the error names the file, the JSON path of the first issue, and how many more. */
-export function parseAt<T extends z.ZodType>(schema: T, value: unknown, file: string): z.infer<T> {
+function parseAt<T extends z.ZodType>(schema: T, value: unknown, file: string): z.infer<T> {
   return validateJson(schema, value, file)
 }
 

@@ -1,9 +1,9 @@
 // One unit of PQ work: decode an image pair's PNGs and compute its statistics. Runs in a worker thread
 // (pq-worker.ts) or in-process (`workers: 0`); the message shapes here are what crosses the thread boundary.
 import { PixcapError } from '../errors.js'
-import { decodePanopticRgbFast, decodeWithSharp } from '../io/panoptic-rgb.js'
-import { PngScratch } from '../io/png-rgb8.js'
-import type { RgbPixels } from '../metrics/pq/joint-histogram.js'
+import { decodePanopticRgbFast, decodeWithSharp } from '../io/png/panoptic-rgb.js'
+import { PngScratch } from '../io/png/png-rgb8.js'
+import type { RgbPixels } from '../geometry/panoptic-map.js'
 import { pqImage, type PqGtSegment, type PqImageWhere, type PqMatch, type PqPredBest, type PqPredSegment } from '../metrics/pq/index.js'
 
 /** What a worker needs for one image pair (absolute PNG paths, already checked to stay inside their roots). */
@@ -65,7 +65,7 @@ export async function runPqBatch(tasks: readonly PqImageTask[], categoryIds: Rea
 }
 
 /** Decodes both PNGs of a task and computes its PQ statistics. */
-export async function runPqImageTask(task: PqImageTask, categoryIds: ReadonlySet<number>): Promise<PqImageTaskResult> {
+async function runPqImageTask(task: PqImageTask, categoryIds: ReadonlySet<number>): Promise<PqImageTaskResult> {
   const { where } = task
   const gt = decodeFastAt(task.gtPngPath, where.gtFile, where.gtPath, scratch.gt)
   const pred = decodeFastAt(task.predPngPath, where.predFile, where.predPath, scratch.pred)

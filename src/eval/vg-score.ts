@@ -7,14 +7,14 @@ import { readdir, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { z } from 'zod'
 import { PixcapError } from '../errors.js'
-import { readJsonFile } from '../io/read-json.js'
+import { readJsonFile } from '../io/input/read-json.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
 import { sha256, sha256File } from '../util/sha256.js'
 import { RawCaptionResult, readCaptionReferences, type CaptionPredictions } from './caption-files.js'
 import { evaluateCaptions, writePerSampleScores, type EvaluateCaptionsOptions, type EvaluateCaptionsResult } from './evaluate-captions.js'
 
 /** `{ckpt}_vg_{rank}.json`: the shard names upstream inference writes. */
-export const VG_SHARD_PATTERN = /^(?<ckpt>.+)_vg_(?<rank>\d+)\.json$/
+const VG_SHARD_PATTERN = /^(?<ckpt>.+)_vg_(?<rank>\d+)\.json$/
 
 /** A result shard found in a directory. */
 export interface VgShard {

@@ -1,5 +1,7 @@
 // Boxes written as text, for formats that have no side tensor (reference/formats.md §1, §10 cheat sheet).
-import { BBOX_TOKEN, BEGIN_STRING, type NormBox, type RegionSample, type Turn } from '../instruct/gpt4roi-conversation.js'
+import { BBOX_TOKEN, BEGIN_STRING } from '../instruct/gpt4roi-tokens.js'
+import { type NormBox } from '../instruct/region-selection.js'
+import { type RegionSample, type Turn } from '../instruct/gpt4roi-conversation.js'
 import { PixcapError } from '../errors.js'
 import type { BoxConvention } from './box-convention.js'
 

@@ -6,8 +6,9 @@
 import { z } from 'zod'
 import type { ImageRecord, RegionRecord } from '../records/region-record.js'
 import type { RejectRecord } from '../records/reject.js'
-import { buildGpt4RoiConversations, type RegionSample } from '../instruct/gpt4roi-conversation.js'
-import { t, type FieldSpec } from './field-spec.js'
+import type { RegionSample } from '../instruct/gpt4roi-conversation.js'
+import { samplesFor } from './region-samples.js'
+import { fieldsOf, type FieldSpec } from '../records/field-spec.js'
 import { optionsParser } from './format-options.js'
 import { imageRef, type FormatContext, type FormatResult, type RowFormat } from './target-format.js'
 
@@ -52,43 +53,10 @@ export const Gpt4RoiOptions = z
   })
   .strict()
 
-/** Turn columns shared by the conversation formats. */
-export const conversationField = (name = 'conversations'): FieldSpec =>
-  t.field(name, t.list(t.struct([t.field('from', t.string()), t.field('value', t.string())])))
-
-const fields: FieldSpec[] = [
-  t.field('id', t.string()),
-  t.field('image', t.string()),
-  t.field('image_id', t.string()),
-  t.field('width', t.int32()),
-  t.field('height', t.int32()),
-  conversationField(),
-  t.field('boxes', t.list(t.list(t.float32()))),
-  t.field(
-    'regions',
-    t.list(
-      t.struct([
-        t.field('region_id', t.string()),
-        t.field('segment_id', t.int32()),
-        t.field('category_id', t.int32()),
-        t.field('category', t.string()),
-        t.field('bbox', t.list(t.float32())),
-        t.field('caption', t.string()),
-      ]),
-    ),
-  ),
-  t.field('template_ids', t.list(t.string())),
-  t.field('source', t.string()),
-  t.field('split', t.string()),
-  t.field('masks', t.list(t.struct([t.field('size', t.list(t.int32())), t.field('counts', t.string())]))),
-]
+/** Columns, from the row schema (one truth: records/field-spec.ts fieldsOf). */
+const fields: FieldSpec[] = fieldsOf(Gpt4RoiRow)
 
 const parseOptions = optionsParser('gpt4roi', Gpt4RoiOptions)
-
-/** Builds the region samples of an image for a format context (shared by the conversation formats). */
-export function samplesFor(image: ImageRecord, ctx: FormatContext, opts: { task: 'region_caption' | 'referring'; dropSmall224: boolean }) {
-  return buildGpt4RoiConversations(image, { seed: ctx.seed, templates: ctx.templates, maxRegions: ctx.maxRegions, epoch: ctx.epoch ?? 0, ...opts })
-}
 
 /** The gpt4roi row of one sample. */
 export function gpt4roiRow(s: RegionSample, split: string, image = s.image.imagePath, withMasks = false): Gpt4RoiRow {

@@ -4,7 +4,7 @@
 // top-to-bottom then left-to-right so the order is learnable. Like qwen-vl's grounded_dense, the question asks for
 // every region, so the answer is not capped at maxRegions.
 import { PixcapError } from '../errors.js'
-import { chooseCaption, imageRng, usableRegions } from '../instruct/gpt4roi-conversation.js'
+import { chooseCaption, imageRng, usableRegions } from '../instruct/region-selection.js'
 import type { ImageRecord } from '../records/region-record.js'
 import type { RejectRecord } from '../records/reject.js'
 import type { BoxConvention } from './box-convention.js'

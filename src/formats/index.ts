@@ -1,4 +1,4 @@
-export * from './field-spec.js'
+export * from '../records/field-spec.js'
 export * from './target-format.js'
 export * from './box-text.js'
 export * from './gpt4roi.js'

@@ -8,9 +8,9 @@ import { z } from 'zod'
 import type { ImageRecord } from '../records/region-record.js'
 import { BOX_CONVENTIONS, TEXT_BOX_CONVENTIONS } from './box-convention.js'
 import { conventionBox, renderTurns } from './box-text.js'
-import { t, type FieldSpec } from './field-spec.js'
+import { fieldsOf, type FieldSpec } from '../records/field-spec.js'
 import { optionsParser } from './format-options.js'
-import { conversationField, samplesFor } from './gpt4roi.js'
+import { samplesFor } from './region-samples.js'
 import { imageRef, type FormatContext, type FormatResult, type RowFormat } from './target-format.js'
 
 /** `<image>\n` starts the first human turn (LLaVA docs/Finetune_Custom_Data.md, formats.md §2). */
@@ -35,7 +35,8 @@ export const LlavaOptions = z
 
 const parseOptions = optionsParser('llava', LlavaOptions)
 
-const fields: FieldSpec[] = [t.field('id', t.string()), t.field('image', t.string()), conversationField()]
+/** Columns, from the row schema (one truth: records/field-spec.ts fieldsOf). */
+const fields: FieldSpec[] = fieldsOf(LlavaRow)
 
 /** The llava target format. */
 export const llava: RowFormat<LlavaRow> = {

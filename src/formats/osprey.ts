@@ -12,10 +12,10 @@
 import { z } from 'zod'
 import type { ImageRecord } from '../records/region-record.js'
 import type { RejectRecord } from '../records/reject.js'
-import { BBOX_TOKEN, BEGIN_STRING } from '../instruct/gpt4roi-conversation.js'
-import { t, type FieldSpec } from './field-spec.js'
+import { BBOX_TOKEN, BEGIN_STRING } from '../instruct/gpt4roi-tokens.js'
+import { columnTypes, fieldsOf, t, type FieldSpec } from '../records/field-spec.js'
 import { optionsParser } from './format-options.js'
-import { samplesFor } from './gpt4roi.js'
+import { samplesFor } from './region-samples.js'
 import { imageRef, type FormatContext, type FormatResult, type RowFormat } from './target-format.js'
 
 const Rle = z.object({ size: z.array(z.number().int()).length(2), counts: z.string() })
@@ -27,7 +27,7 @@ export const OspreyRow = z.object({
   height: z.number().int(),
   width: z.number().int(),
   annotation: z.array(
-    z.object({ segmentation: Rle, bbox: z.array(z.number()).length(4), category_id: z.number().int(), area: z.number(), region_id: z.string() }),
+    z.object({ segmentation: Rle, bbox: z.array(z.number()).length(4), category_id: z.number().int(), area: z.number().register(columnTypes, { type: t.float64() }), region_id: z.string() }),
   ),
   conversations: z.array(z.object({ from: z.enum(['human', 'gpt']), value: z.string() })),
   template_ids: z.array(z.string()),
@@ -39,29 +39,8 @@ export const OspreyOptions = z.object({ dropSmall224: z.boolean().default(false)
 
 const parseOptions = optionsParser('osprey', OspreyOptions)
 
-/** The COCO RLE column type, shared with formats that carry masks. */
-export const rleField = (name: string): FieldSpec => t.field(name, t.struct([t.field('size', t.list(t.int32())), t.field('counts', t.string())]))
-
-const fields: FieldSpec[] = [
-  t.field('id', t.string()),
-  t.field('file_name', t.string()),
-  t.field('height', t.int32()),
-  t.field('width', t.int32()),
-  t.field(
-    'annotation',
-    t.list(
-      t.struct([
-        rleField('segmentation'),
-        t.field('bbox', t.list(t.float32())),
-        t.field('category_id', t.int32()),
-        t.field('area', t.float64()),
-        t.field('region_id', t.string()),
-      ]),
-    ),
-  ),
-  t.field('conversations', t.list(t.struct([t.field('from', t.string()), t.field('value', t.string())]))),
-  t.field('template_ids', t.list(t.string())),
-]
+/** Columns, from the row schema (one truth: records/field-spec.ts fieldsOf). */
+const fields: FieldSpec[] = fieldsOf(OspreyRow)
 
 /** Osprey's placeholder for region k (1-based). */
 export const ospreyRegionToken = (k: number): string => `<region${k}>`

@@ -12,11 +12,11 @@
 import { z } from 'zod'
 import { PixcapError } from '../errors.js'
 import type { ImageRecord } from '../records/region-record.js'
-import { chooseCaption, imageRng, normaliseBox, sampleId, usableRegions } from '../instruct/gpt4roi-conversation.js'
+import { chooseCaption, imageRng, normaliseBox, sampleId, usableRegions } from '../instruct/region-selection.js'
 import { qwenBox, qwenCoord, renderTurns } from './box-text.js'
-import { t, type FieldSpec } from './field-spec.js'
+import { fieldsOf, type FieldSpec } from '../records/field-spec.js'
 import { optionsParser } from './format-options.js'
-import { samplesFor } from './gpt4roi.js'
+import { samplesFor } from './region-samples.js'
 import { imageRef, type FormatContext, type FormatResult, type RowFormat } from './target-format.js'
 
 /** `Picture 1: <img>path</img>\n`, Qwen-VL's image reference (formats.md §7). */
@@ -40,11 +40,8 @@ export const QwenVlOptions = z
 
 const parseOptions = optionsParser('qwen-vl', QwenVlOptions)
 
-const fields: FieldSpec[] = [
-  t.field('id', t.string()),
-  t.field('conversations', t.list(t.struct([t.field('from', t.string()), t.field('value', t.string())]))),
-  t.field('template_ids', t.list(t.string())),
-]
+/** Columns, from the row schema (one truth: records/field-spec.ts fieldsOf). */
+const fields: FieldSpec[] = fieldsOf(QwenVlRow)
 
 function groundedDense(image: ImageRecord, ctx: FormatContext, dropSmall224: boolean): FormatResult<QwenVlRow> {
   const { kept, rejects } = usableRegions(image, { dropSmall224 })

@@ -1,7 +1,7 @@
 // What the GPT4RoI document formats (densecoco, vgdata) share: stream each image's usable regions (GPT4RoI's caption
 // and 2-px-at-224 filters; every drop is a reject) into a COCO document via writeCocoDocument, write the image entry
 // `{id, file_name, height, width}` (gpt4roi.md §5/§10) and hand the format its regions and a per-image rng.
-import { chooseCaption, imageRng, usableRegions, type UsableRegion } from '../instruct/gpt4roi-conversation.js'
+import { chooseCaption, imageRng, usableRegions, type UsableRegion } from '../instruct/region-selection.js'
 import type { ImageRecord } from '../records/region-record.js'
 import type { RejectRecord } from '../records/reject.js'
 import { writeCocoDocument, type CocoDocumentSink } from './coco-document-writer.js'

@@ -13,9 +13,9 @@ import { countToken } from '../instruct/gpt4roi-conversation.js'
 import { BOX_CONVENTIONS, TEXT_BOX_CONVENTIONS } from './box-convention.js'
 import { conventionBox, renderTurns } from './box-text.js'
 import { groundingSample } from './grounding.js'
-import { t, type FieldSpec } from './field-spec.js'
+import { fieldsOf, type FieldSpec } from '../records/field-spec.js'
 import { optionsParser } from './format-options.js'
-import { samplesFor } from './gpt4roi.js'
+import { samplesFor } from './region-samples.js'
 import { imageRef, type CorpusSummary, type FormatContext, type FormatResult, type RowFormat, type SidecarFile } from './target-format.js'
 
 /** LLaMA-Factory's image placeholder; its mllm_demo puts it at the start of the user turn (formats.md §3). */
@@ -40,10 +40,8 @@ export const SharegptOptions = z
 
 const parseOptions = optionsParser('sharegpt', SharegptOptions)
 
-const fields: FieldSpec[] = [
-  t.field('messages', t.list(t.struct([t.field('role', t.string()), t.field('content', t.string())]))),
-  t.field('images', t.list(t.string())),
-]
+/** Columns, from the row schema (one truth: records/field-spec.ts fieldsOf). */
+const fields: FieldSpec[] = fieldsOf(SharegptRow)
 
 /** Throws unless the `<image>` count in the messages equals images.length. */
 export function checkImageCount(row: SharegptRow, where: { file: string; id: string }): void {

@@ -7,11 +7,13 @@
 // - DocumentFormat: one JSON document per split (densecoco, vgdata); the format streams it to disk itself,
 //   atomically (src/util/atomic-write.ts openAtomic), never as one giant string.
 import type { z } from 'zod'
-import type { PromptShape } from '../geometry/prompt-shapes.js'
+import type { ImageRender } from '../geometry/prompt-shapes.js'
+
+export type { ImageRender } from '../geometry/prompt-shapes.js'
 import type { ImageRecord } from '../records/region-record.js'
 import type { RejectRecord } from '../records/reject.js'
 import type { TemplateSet } from '../instruct/template-set.js'
-import type { FieldSpec } from './field-spec.js'
+import type { FieldSpec } from '../records/field-spec.js'
 
 /** What every format gets besides the image. */
 export interface FormatContext {
@@ -48,13 +50,6 @@ export interface FormatResult<Row> {
   rejects: RejectRecord[]
   /** New images the rows reference (visual prompts drawn on the source image); io/ renders them, formats never touch pixels. */
   renders?: ImageRender[]
-}
-
-/** A drawing job: read `source` (relative to the images root), draw `shapes` in order, write PNG `output` (relative to the corpus). */
-export interface ImageRender {
-  source: string
-  output: string
-  shapes: PromptShape[]
 }
 
 /** What a format needs besides the annotations, given its parsed options. */

@@ -18,10 +18,10 @@ import type { Point, PromptShape, Rgb } from '../geometry/prompt-shapes.js'
 import { rleDecode } from '../geometry/coco-rle.js'
 import type { ImageRecord, RegionRecord } from '../records/region-record.js'
 import type { RejectRecord } from '../records/reject.js'
-import { chooseCaption, imageRng, sampleId, usableRegions } from '../instruct/gpt4roi-conversation.js'
+import { chooseCaption, imageRng, sampleId, usableRegions } from '../instruct/region-selection.js'
 import { fillTemplate } from '../instruct/template-set.js'
 import type { Rng } from '../util/rng.js'
-import { t, type FieldSpec } from './field-spec.js'
+import { fieldsOf, type FieldSpec } from '../records/field-spec.js'
 import { optionsParser } from './format-options.js'
 import { imageRef, type FormatContext, type FormatResult, type ImageRender, type RowFormat } from './target-format.js'
 
@@ -80,16 +80,8 @@ export const VipLlavaOptions = z
 
 const parseOptions = optionsParser('vip-llava', VipLlavaOptions)
 
-const fields: FieldSpec[] = [
-  t.field('id', t.string()),
-  t.field('image', t.string()),
-  t.field('conversations', t.list(t.struct([t.field('from', t.string()), t.field('value', t.string())]))),
-  t.field('bboxes', t.list(t.list(t.float32()))),
-  t.field('shape', t.string()),
-  t.field('color', t.string()),
-  t.field('source_image', t.string()),
-  t.field('template_ids', t.list(t.string())),
-]
+/** Columns, from the row schema (one truth: records/field-spec.ts fieldsOf). */
+const fields: FieldSpec[] = fieldsOf(VipLlavaRow)
 
 /** Python's random.randint(a, b), inclusive. */
 const randint = (rng: Rng, a: number, b: number): number => (b <= a ? a : a + rng.int(b - a + 1))

@@ -8,6 +8,22 @@ export interface PanopticMap {
   ids: Uint32Array
 }
 
+/**
+ * Undecoded-id pixels: interleaved 8-bit RGB or RGBA bytes; id = R + 256*G + 256^2*B, alpha ignored. Pixel (x, y)
+ * starts at byte `offset` + y * `stride` + x * `channels` (defaults 0 and width * channels: tightly packed), which
+ * lets a PNG decoder hand over its inflated rows, filter-type bytes included, without copying them.
+ */
+export interface RgbPixels {
+  width: number
+  height: number
+  channels: number
+  data: Uint8Array
+  stride?: number
+  offset?: number
+  /** Optional hint from the decoder: sameAsAbove[y] === 1 when row y's bytes equal row y-1's (rows then count alike). */
+  sameAsAbove?: Uint8Array
+}
+
 /** The id value of unlabelled pixels. */
 export const VOID_ID = 0
 

@@ -1,4 +1,4 @@
-// Visual-prompt shapes as pixel coverage (pure: no fs, no sharp). io/draw-prompts.ts paints the coverage in one
+// Visual-prompt shapes as pixel coverage (pure: no fs, no sharp). io/png/draw-prompts.ts paints the coverage in one
 // opaque colour onto the image; formats/vip-llava.ts decides the shapes. Rasterised here rather than by an SVG
 // renderer so the drawn pixels are exact (no anti-aliasing): a test can find the colour along the outline and
 // nowhere else. Shapes follow ViP-LLaVA's drawing functions (mu-cai/ViP-LLaVA llava/visual_prompt_generator.py:
@@ -23,6 +23,13 @@ export type PromptShape =
   | { kind: 'polygon'; points: readonly Point[]; color: Rgb }
   /** The segment's outline: mask pixels with a 4-neighbour outside the mask (or the image), grown by width - 1. */
   | { kind: 'mask-contour'; rle: CocoRle; color: Rgb; width: number }
+
+/** A drawing job: read `source` (relative to the images root), draw `shapes` in order, write PNG `output` (relative to the corpus). */
+export interface ImageRender {
+  source: string
+  output: string
+  shapes: PromptShape[]
+}
 
 /** Coverage (1 = painted) of one shape on a width x height image, row-major. */
 export function shapeCoverage(shape: PromptShape, width: number, height: number): Uint8Array {

@@ -2,7 +2,7 @@
 // with `data_files` per split, and `dataset_info.features` in the YAML shape datasets writes itself
 // (datasets 5.0.1 features.py Features._to_yaml_list: a Value is `dtype: x`, a list of a Value `list: x`, a list of a
 // struct `list: [fields]`, a struct `struct: [fields]`, an Image `dtype: image`). Pure: no fs.
-import type { FieldSpec, FieldType } from '../formats/field-spec.js'
+import type { FieldSpec, FieldType } from '../records/field-spec.js'
 
 /** A feature in datasets' YAML form. */
 export type YamlFeature = { [key: string]: unknown }
@@ -27,7 +27,7 @@ export function yamlFeatureOf(type: FieldType): YamlFeature {
 }
 
 /** `{ name, ...feature }`, one entry of `dataset_info.features`. */
-export function yamlFeatureField(spec: FieldSpec): YamlFeature {
+function yamlFeatureField(spec: FieldSpec): YamlFeature {
   return { name: spec.name, ...yamlFeatureOf(spec.type) }
 }
 

@@ -2,7 +2,7 @@
 // statistics with histogram pictures, one example row with its region picture, the provenance from the manifest, the
 // sources' licences and citations. Pure: it gets numbers and relative picture paths, it reads nothing.
 import { basename } from 'node:path'
-import type { Manifest } from '../io/manifest.js'
+import type { Manifest } from '../io/corpus/manifest.js'
 import { summarizeHistogram, type CardStats } from './card-stats.js'
 import type { CardSplit } from './card-front-matter.js'
 import type { SourceCredit } from './source-credits.js'
@@ -15,7 +15,7 @@ export interface CardPictures {
 }
 
 /** The example row shown on the card. */
-export interface CardExample {
+interface CardExample {
   id: string
   /** True when the picture shows the real photo; false when the boxes are drawn on a blank canvas. */
   photo: boolean

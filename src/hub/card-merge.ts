@@ -8,7 +8,7 @@ import { PixcapError } from '../errors.js'
 import { GENERATED_KEYS } from './card-front-matter.js'
 
 /** Opens the generated block; it records the sha256 of the manifest the block describes. */
-export const CARD_BEGIN = '<!-- pixcap:card:begin'
+const CARD_BEGIN = '<!-- pixcap:card:begin'
 /** Closes the generated block. */
 export const CARD_END = '<!-- pixcap:card:end -->'
 

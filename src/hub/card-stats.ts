@@ -3,7 +3,7 @@
 // captions are the regions' `caption`s, else the assistant turns (`conversations[].from == 'gpt'`, or
 // `messages[].role == 'assistant'`). Words are whitespace-separated, as `pixcap stats` counts them (dataset/stats.ts).
 import { wordCount } from '../dataset/stats.js'
-import type { FieldSpec } from '../formats/field-spec.js'
+import type { FieldSpec } from '../records/field-spec.js'
 
 /**
  * The columns the rule above reads, among a format's declared fields: `regions` (and `boxes` only without it), the
@@ -36,7 +36,7 @@ export function createCardStats(): CardStats {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** The assistant turns of a conversation-shaped row. */
-export function assistantTurns(row: Record<string, unknown>): string[] {
+function assistantTurns(row: Record<string, unknown>): string[] {
   const out: string[] = []
   if (Array.isArray(row.conversations)) {
     for (const t of row.conversations) if (isObject(t) && t.from === 'gpt' && typeof t.value === 'string') out.push(t.value)
@@ -48,7 +48,7 @@ export function assistantTurns(row: Record<string, unknown>): string[] {
 }
 
 /** The captions and region count of one row (see the module header for the rule). */
-export function rowRegionsAndCaptions(row: Record<string, unknown>): { regions: number; captions: string[] } {
+function rowRegionsAndCaptions(row: Record<string, unknown>): { regions: number; captions: string[] } {
   if (Array.isArray(row.regions)) {
     const captions = row.regions.flatMap((r) => (isObject(r) && typeof r.caption === 'string' ? [r.caption] : []))
     return { regions: row.regions.length, captions: captions.length > 0 ? captions : assistantTurns(row) }

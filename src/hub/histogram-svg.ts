@@ -1,4 +1,4 @@
-// A bar chart of a value -> count histogram as SVG (the card's pictures; io/card-pictures.ts rasterises it to PNG).
+// A bar chart of a value -> count histogram as SVG (the card's pictures; io/png/card-pictures.ts rasterises it to PNG).
 // Pure: no fs, no sharp. Integer values get one bar each up to MAX_BARS distinct values, then equal-width bins.
 
 /** More bars than this and the bars become bins. */

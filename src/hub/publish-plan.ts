@@ -36,7 +36,7 @@ export interface PublishPlan {
 }
 
 /** True when the remote entry holds exactly this content. */
-export function sameContent(local: LocalFile, remote: RemoteFile): boolean {
+function sameContent(local: LocalFile, remote: RemoteFile): boolean {
   if (remote.size !== local.bytes) return false
   if (remote.lfsOid !== undefined) return remote.lfsOid === local.sha256
   return remote.oid === local.gitOid

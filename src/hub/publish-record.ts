@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../util/atomic-write.js'
 import type { RemoteFile } from './publish-plan.js'
 
 /** The record's path inside a corpus. */
-export const PUBLISH_RECORD_FILE = '.pixcap/publish.json'
+const PUBLISH_RECORD_FILE = '.pixcap/publish.json'
 
 const RecordedFile = z.object({ size: z.number().int().nonnegative(), oid: z.string().optional(), lfsOid: z.string().optional() })
 const PublishTarget = z.object({ commitUrl: z.string().nullable(), files: z.record(z.string(), RecordedFile) })

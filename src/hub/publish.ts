@@ -16,10 +16,10 @@ import { openAsBlob } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { commitIter, createBranch, createRepo, HubApiError, listFiles, repoExists, type CommitOperation } from '@huggingface/hub'
-import { PixcapError, UsageError } from '../errors.js'
-import { MANIFEST_FILE } from '../io/manifest.js'
-import { resolveInside } from '../io/safe-path.js'
-import { assertCorpusIntact, checkCorpus } from '../io/verify-corpus.js'
+import { OptionError, PixcapError, UsageError } from '../errors.js'
+import { MANIFEST_FILE } from '../io/corpus/manifest.js'
+import { resolveInside } from '../io/input/safe-path.js'
+import { assertCorpusIntact, checkCorpus } from '../io/corpus/verify-corpus.js'
 import { sha256File } from '../util/sha256.js'
 import { gitBlobOidFile } from '../util/git-blob-oid.js'
 import { cardManifestSha256 } from './card-merge.js'
@@ -115,9 +115,9 @@ function hubError(err: unknown, redact: (s: string) => string, what: string, sig
 
 /** Publishes a corpus (see the module header); with `dryRun`, returns the plan without a single request. */
 export async function publishDataset(o: PublishOptions): Promise<PublishResult> {
-  if (!REPO_ID.test(o.repo)) throw new UsageError(`--repo must be namespace/name (e.g. my-org/pix2cap-sft), got "${o.repo}"`)
+  if (!REPO_ID.test(o.repo)) throw new OptionError(`{repo} must be namespace/name (e.g. my-org/pix2cap-sft), got "${o.repo}"`)
   const revision = o.revision ?? 'main'
-  if (!BRANCH.test(revision) || revision.includes('..')) throw new UsageError(`--revision must be a branch name, got "${revision}"`)
+  if (!BRANCH.test(revision) || revision.includes('..')) throw new OptionError(`{revision} must be a branch name, got "${revision}"`)
   const hubUrl = (o.hubUrl ?? DEFAULT_HUB_URL).replace(/\/+$/, '')
   const emit = o.onEvent ?? (() => {})
 
@@ -148,7 +148,7 @@ export async function publishDataset(o: PublishOptions): Promise<PublishResult> 
     return { ...base, comparedWith: last ? 'last-publish' : 'nothing', repoCreated: false, files: plan.files, uploaded: 0, uploadBytes: plan.uploadBytes, unchanged: plan.unchanged, commitUrl: null, commitOid: null }
   }
 
-  if (!o.accessToken) throw new UsageError('publishing needs a Hugging Face token: --token, HF_TOKEN, or `hf auth login`')
+  if (!o.accessToken) throw new OptionError('publishing needs a Hugging Face token: {accessToken}, HF_TOKEN, or `hf auth login`')
   // The library ignores a signal that is already aborted (reference/ecosystem.md §5), so check before each call.
   const aborted = () => {
     if (o.signal?.aborted) throw new DOMException('publish interrupted', 'AbortError')

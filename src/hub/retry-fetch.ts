@@ -5,7 +5,7 @@
 // Bodies are Blobs or strings (commit.ts), so a request can be sent again unchanged.
 
 /** Statuses worth another try (huggingface_hub _DEFAULT_RETRY_ON_STATUS_CODES). */
-export const RETRY_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504])
+const RETRY_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504])
 
 /** The backoff policy. */
 export interface RetryPolicy {

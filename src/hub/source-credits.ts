@@ -15,7 +15,7 @@ export interface SourceCredit {
 }
 
 /** Known sources by id. */
-export const SOURCE_CREDITS: Record<string, SourceCredit> = {
+const SOURCE_CREDITS: Record<string, SourceCredit> = {
   // Licence: the Hub dataset card of geshang/Pix2Cap-COCO says apache-2.0 (reference/pix2cap.md "Sources", HF).
   // Authors and arXiv id: reference/pix2cap.md "Sources", P2C and ABS.
   [PIX2CAP_SOURCE]: {

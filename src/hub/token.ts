@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { PixcapError, UsageError } from '../errors.js'
 
 /** Where a token was found (what a result or log may say instead of the token). */
-export type TokenSource = 'flag' | 'env:HF_TOKEN' | 'env:HUGGING_FACE_HUB_TOKEN' | 'file'
+type TokenSource = 'flag' | 'env:HF_TOKEN' | 'env:HUGGING_FACE_HUB_TOKEN' | 'file'
 
 /** A token and its origin; `file` is set when it was read from the token file. */
 export interface HubToken {

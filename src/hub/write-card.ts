@@ -1,20 +1,20 @@
 // `pixcap card <corpus>`: writes the dataset card README.md and its pictures (assets/card/*.png) into the corpus.
-// The corpus must match its manifest first (io/verify-corpus.ts): a card describes a corpus that exists.
+// The corpus must match its manifest first (io/corpus/verify-corpus.ts): a card describes a corpus that exists.
 // Rows are streamed shard by shard to count; only the first row is kept, for the example.
 import { readFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { PixcapError } from '../errors.js'
 import { embeddedImageFields } from '../convert/embed-images.js'
 import { pixcapVersion } from '../convert/pixcap-version.js'
-import type { FieldSpec } from '../formats/field-spec.js'
+import type { FieldSpec } from '../records/field-spec.js'
 import { FORMATS } from '../formats/registry.js'
-import { renderExamplePicture, svgToPng, type ExamplePhoto, type ExampleRegion } from '../io/card-pictures.js'
-import type { ManifestFile } from '../io/manifest.js'
-import { readRowFile, rowFilesOf, type PlainRow } from '../io/read-corpus-rows.js'
-import { assertCorpusIntact, checkCorpus } from '../io/verify-corpus.js'
+import { renderExamplePicture, svgToPng, type ExamplePhoto, type ExampleRegion } from '../io/png/card-pictures.js'
+import type { ManifestFile } from '../io/corpus/manifest.js'
+import { readRowFile, rowFilesOf, type PlainRow } from '../io/corpus/read-corpus-rows.js'
+import { assertCorpusIntact, checkCorpus } from '../io/corpus/verify-corpus.js'
 import { PIX2CAP_SOURCE } from '../sources/pix2cap/read-pix2cap.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
-import type { ProgressSink } from '../cli/progress.js'
+import type { ProgressSink } from '../util/progress.js'
 import { cardFrontMatter, type CardSplit } from './card-front-matter.js'
 import { cardBody, type CardPictures } from './card-markdown.js'
 import { mergeCard } from './card-merge.js'
@@ -25,7 +25,7 @@ import { creditsFor } from './source-credits.js'
 /** The card's file name inside a corpus (the Hub reads README.md). */
 export const CARD_FILE = 'README.md'
 /** Where the card's pictures go, relative to the corpus root. */
-export const CARD_ASSETS_DIR = 'assets/card'
+const CARD_ASSETS_DIR = 'assets/card'
 
 /** Options of {@link writeDatasetCard}. */
 export interface WriteCardOptions {
@@ -50,7 +50,7 @@ export interface WriteCardResult {
 }
 
 /** Split name of a data file: `data/train-00000-of-00004.parquet` -> train, `jsonl/val.jsonl` -> val. */
-export function splitOfDataFile(file: string): string {
+function splitOfDataFile(file: string): string {
   const name = basename(file)
   return name.replace(/-\d{5}-of-\d{5}\.parquet$/, '').replace(/\.(parquet|jsonl)$/, '')
 }
@@ -76,7 +76,7 @@ function compactJson(value: unknown): string {
 const isBox = (v: unknown): v is number[] => Array.isArray(v) && v.length === 4 && v.every((x) => typeof x === 'number' && Number.isFinite(x))
 
 /** Regions to draw for a row: `regions[].bbox` (pixels, xywh), else `boxes` (normalised xyxy) scaled to the image. */
-export function exampleRegions(row: PlainRow, width: number, height: number): ExampleRegion[] {
+function exampleRegions(row: PlainRow, width: number, height: number): ExampleRegion[] {
   if (Array.isArray(row.regions)) {
     return row.regions.flatMap((r) => {
       const o = r as Record<string, unknown>

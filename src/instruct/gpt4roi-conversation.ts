@@ -13,22 +13,10 @@
 import { PixcapError } from '../errors.js'
 import type { ImageRecord, RegionRecord } from '../records/region-record.js'
 import type { RejectRecord } from '../records/reject.js'
-import { createRng, deriveSeed, type Rng } from '../util/rng.js'
+import type { Rng } from '../util/rng.js'
 import { fillTemplate, type Template, type TemplateSet } from './template-set.js'
-
-/** First words of the first human turn of VG/RefCOCOg/Flickr30k/VCR/Pix2Cap samples (gpt4roi.md §4 "Begin string"). */
-export const BEGIN_STRING = 'The <image> provides an overview of the picture.\n'
-/** The region-feature token; one per region, bound to boxes[k] by position (gpt4roi.md §2). */
-export const BBOX_TOKEN = '<bbox>'
-/** GPT4RoI's `max_gt_per_img` (gpt4roi.md §5, §10 step 4). */
-export const GPT4ROI_MAX_REGIONS = 15
-/** GPT4RoI stretches every image to 224x224, no letterbox (gpt4roi.md §3). */
-export const GPT4ROI_IMAGE_SIDE = 224
-/** ... and drops boxes with w or h <= 2 px there (FilterAnnotationsFlickr min_gt_bbox_wh=(2,2), gpt4roi.md §3). */
-export const GPT4ROI_MIN_BOX_224 = 2
-
-/** Normalised `[x1, y1, x2, y2]` in [0, 1]. */
-export type NormBox = [number, number, number, number]
+import { BBOX_TOKEN, BEGIN_STRING, GPT4ROI_MAX_REGIONS } from './gpt4roi-tokens.js'
+import { chooseCaption, imageRng, normaliseBox, sampleId, usableRegions, type NormBox } from './region-selection.js'
 
 /** One conversation turn in LLaVA/GPT4RoI roles. */
 export interface Turn {
@@ -72,29 +60,9 @@ export interface ConversationResult {
   rejects: RejectRecord[]
 }
 
-/**
- * `<imageId>-<chunk>`, or `<imageId>-e<epoch>-<chunk>` for later draws of a multi-epoch corpus, so ids stay unique
- * and the first draw's ids equal a single-epoch corpus's.
- */
-export function sampleId(imageId: string | number, chunk: number, epoch = 0): string {
-  return epoch === 0 ? `${imageId}-${chunk}` : `${imageId}-e${epoch}-${chunk}`
-}
-
 /** `region{k} <bbox>`: the first mention of region k (1-based), gpt4roi.md §2. */
 export function regionMention(k: number): string {
   return `region${k} ${BBOX_TOKEN}`
-}
-
-/** Normalised xyxy of a pixel xywh box (gpt4roi.md §3). */
-export function normaliseBox(bbox: readonly [number, number, number, number], width: number, height: number): NormBox {
-  const [x, y, w, h] = bbox
-  return [x / width, y / height, (x + w) / width, (y + h) / height]
-}
-
-/** True when GPT4RoI's pipeline would drop the box: w or h <= 2 px after the 224 stretch, i.e. w <= 2W/224 (gpt4roi.md §3). */
-export function isSmallAt224(bbox: readonly [number, number, number, number], width: number, height: number): boolean {
-  // Compared as w * 224 <= 2 * W to avoid rounding at the boundary.
-  return bbox[2] * GPT4ROI_IMAGE_SIDE <= GPT4ROI_MIN_BOX_224 * width || bbox[3] * GPT4ROI_IMAGE_SIDE <= GPT4ROI_MIN_BOX_224 * height
 }
 
 /** Number of occurrences of `token` in `text`. */
@@ -113,49 +81,6 @@ export function chunkSizes(n: number, max: number): number[] {
   const base = Math.floor(n / chunks)
   const extra = n % chunks
   return Array.from({ length: chunks }, (_, i) => base + (i < extra ? 1 : 0))
-}
-
-/** Tokens a caption must not contain: they would be counted as region or image tokens. */
-const CAPTION_RESERVED = [BBOX_TOKEN, '<image>']
-
-/** A region usable for a sample, with its non-empty captions. */
-export interface UsableRegion {
-  region: RegionRecord
-  captions: string[]
-}
-
-/** Keeps regions with a usable caption (and, optionally, a box GPT4RoI keeps); every other region becomes a reject. */
-export function usableRegions(image: ImageRecord, opts: { dropSmall224?: boolean }): { kept: UsableRegion[]; rejects: RejectRecord[] } {
-  const kept: UsableRegion[] = []
-  const rejects: RejectRecord[] = []
-  const reject = (region: RegionRecord, reason: RejectRecord['reason'], detail: string): void => {
-    rejects.push({ source: image.source, imageId: image.imageId, segmentId: region.segmentId, regionId: region.regionId, reason, detail })
-  }
-  for (const region of image.regions) {
-    const captions = region.captions.filter((c) => c.trim() !== '')
-    const reserved = CAPTION_RESERVED.find((tok) => captions.some((c) => c.includes(tok)))
-    if (captions.length === 0) reject(region, 'empty_caption', 'no non-empty caption reached the instruction builder')
-    else if (reserved !== undefined) reject(region, 'invalid', `caption contains the reserved token "${reserved}", which would break the token count`)
-    else if (opts.dropSmall224 === true && isSmallAt224(region.bbox, image.width, image.height))
-      reject(
-        region,
-        'small_box_224',
-        `bbox [${region.bbox.join(', ')}] is ${((region.bbox[2] * GPT4ROI_IMAGE_SIDE) / image.width).toFixed(2)} x ` +
-          `${((region.bbox[3] * GPT4ROI_IMAGE_SIDE) / image.height).toFixed(2)} px after the ${image.width}x${image.height} -> 224x224 stretch; GPT4RoI drops w or h <= 2`,
-      )
-    else kept.push({ region, captions })
-  }
-  return { kept, rejects }
-}
-
-/** The per-image random source: deriveSeed(seed, String(imageId)), so any shard rebuilds the same samples. */
-export function imageRng(seed: number, image: ImageRecord): Rng {
-  return createRng(deriveSeed(seed, String(image.imageId)))
-}
-
-/** Picks one caption: the only one, or one chosen with the rng when there are several. */
-export function chooseCaption(rng: Rng, captions: readonly string[]): string {
-  return captions.length === 1 ? (captions[0] as string) : rng.pick(captions)
 }
 
 function pickTemplate(rng: Rng, list: readonly Template[], kind: string, file: string): Template {

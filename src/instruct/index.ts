@@ -1,5 +1,7 @@
 export * from './template-set.js'
 export * from './load-templates.js'
+export * from './gpt4roi-tokens.js'
+export * from './region-selection.js'
 export * from './gpt4roi-conversation.js'
 export * from './python-string-list.js'
 export * from './import-gpt4roi-templates.js'

@@ -10,7 +10,7 @@ export const BLEU_TINY = 1e-15
 /** Added to every denominator to avoid division by zero (bleu_scorer.py `small`). */
 export const BLEU_SMALL = 1e-9
 /** Highest n-gram order (pycocoevalcap `Bleu(4)`). */
-export const BLEU_MAX_N = 4
+const BLEU_MAX_N = 4
 
 /** Sufficient statistics of one hypothesis (`cook_test`); they add up across images. */
 export interface BleuStats {

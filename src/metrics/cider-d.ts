@@ -12,7 +12,7 @@ import { cookPairs, type CookedPairs, type CookedSentences } from './ngram-pool.
 import { npMean, pairwiseSum } from './np-mean.js'
 
 /** Highest n-gram order (CiderScorer n=4). */
-export const CIDER_MAX_N = 4
+const CIDER_MAX_N = 4
 /** σ of CIDEr-D's Gaussian length penalty (CiderScorer sigma=6.0). */
 export const CIDER_SIGMA = 6
 /** Scale applied to every image's score (cider_scorer.py "multiply score by 10"). */

@@ -20,7 +20,7 @@ const topology = {
 }
 
 /** `train`, backend smoke (smoke/train.py). */
-export const SmokeTrainConfig = z.strictObject({
+const SmokeTrainConfig = z.strictObject({
   backend: z.literal('smoke'),
   ...common,
   corpus: path,
@@ -42,10 +42,10 @@ export const SmokeTrainConfig = z.strictObject({
 })
 
 /** One `spi_datasets` entry of GPT4RoI's stage config (gpt4roi.md §1); pixcap_bridge/gpt4roi/stage_config.py checks the rest. */
-export const StageEntry = z.looseObject({ type: z.string().min(1), ratio: z.number().positive().max(1).optional() })
+const StageEntry = z.looseObject({ type: z.string().min(1), ratio: z.number().positive().max(1).optional() })
 
 /** `train`, backend gpt4roi (gpt4roi/launch.py): HF TrainingArguments go through `gpt4roi_args`. */
-export const Gpt4RoiTrainConfig = z.strictObject({
+const Gpt4RoiTrainConfig = z.strictObject({
   backend: z.literal('gpt4roi'),
   ...common,
   ...topology,
@@ -84,13 +84,13 @@ const inferCommon = {
 }
 
 /** `infer`, backend smoke (smoke/infer.py). */
-export const SmokeInferConfig = z.strictObject({ backend: z.literal('smoke'), ...inferCommon, device: z.enum(['auto', 'cpu', 'cuda']).optional(), threads: positiveInt.optional() })
+const SmokeInferConfig = z.strictObject({ backend: z.literal('smoke'), ...inferCommon, device: z.enum(['auto', 'cpu', 'cuda']).optional(), threads: positiveInt.optional() })
 
 /** `infer`, backend gpt4roi (gpt4roi/infer.py: always CUDA, fp16, as upstream's scripts). */
-export const Gpt4RoiInferConfig = z.strictObject({ backend: z.literal('gpt4roi'), ...inferCommon, ...topology, gpt4roi_home: path.optional() })
+const Gpt4RoiInferConfig = z.strictObject({ backend: z.literal('gpt4roi'), ...inferCommon, ...topology, gpt4roi_home: path.optional() })
 
 /** The schema per bridge command and backend. `env` takes anything (it only reports). */
-export const BRIDGE_CONFIGS = {
+const BRIDGE_CONFIGS = {
   train: { smoke: SmokeTrainConfig, gpt4roi: Gpt4RoiTrainConfig },
   infer: { smoke: SmokeInferConfig, gpt4roi: Gpt4RoiInferConfig },
 } as const

@@ -5,9 +5,9 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { isAbsolute, join, resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
-import { type JsonPath, PixcapError, UsageError, toJsonPath } from '../errors.js'
+import { type JsonPath, OptionError, PixcapError, toJsonPath } from '../errors.js'
 import { PACKAGE_ROOT } from '../bridge/python.js'
-import { isSecretName } from '../runs/redact.js'
+import { isSecretName } from '../util/redact.js'
 import { checkBridgeConfig } from './bridge-config.js'
 import { Recipe, isBridgeStep } from './schema.js'
 
@@ -19,7 +19,7 @@ export interface LoadedRecipe {
 }
 
 /** Finds a recipe: an existing path, else `<name>.yaml` in ./recipes, else in the package's recipes/. */
-export function findRecipeFile(nameOrPath: string, cwd: string): string {
+function findRecipeFile(nameOrPath: string, cwd: string): string {
   const direct = resolve(cwd, nameOrPath)
   if (existsSync(direct) && (nameOrPath.endsWith('.yaml') || nameOrPath.endsWith('.yml') || nameOrPath.includes('/'))) return direct
   for (const dir of [join(cwd, 'recipes'), join(PACKAGE_ROOT, 'recipes')]) {
@@ -43,7 +43,7 @@ function nameOf(e: unknown): unknown {
 /** Parses `key.path=value` into a path and a typed value (YAML scalars: 40 -> number, true -> boolean, [a] -> list). */
 export function parseOverride(text: string): { path: string[]; value: unknown } {
   const eq = text.indexOf('=')
-  if (eq <= 0) throw new UsageError(`--set expects key=value (dotted keys allowed, e.g. steps.train.config.lr=0.01), got "${text}"`)
+  if (eq <= 0) throw new OptionError(`{set} expects key=value (dotted keys allowed, e.g. steps.train.config.lr=0.01), got "${text}"`)
   const key = text.slice(0, eq)
   const raw = text.slice(eq + 1)
   let value: unknown
@@ -147,7 +147,7 @@ export function interpolate(doc: unknown, env: Record<string, string | undefined
 }
 
 /** Validates a recipe document; the first issues become one error naming file and JSON path. */
-export function validateRecipe(doc: unknown, file: string): Recipe {
+function validateRecipe(doc: unknown, file: string): Recipe {
   const parsed = Recipe.safeParse(doc)
   if (parsed.success) return parsed.data
   const issues = parsed.error.issues.slice(0, 5).map((i) => `${toJsonPath(i.path as JsonPath)}: ${i.message}`)
@@ -173,13 +173,13 @@ const RECIPE_KEYS = new Set(Object.keys(Recipe.shape))
  * `vars.name` (what a user means by `--set corpus=...`); any other unknown top-level key is a usage error naming the
  * flag, not a schema error blamed on the recipe file.
  */
-export function overridePath(doc: Record<string, unknown>, path: string[], text: string): string[] {
+function overridePath(doc: Record<string, unknown>, path: string[], text: string): string[] {
   const head = path[0] as string
   if (RECIPE_KEYS.has(head)) return path
   const vars = isRecord(doc.vars) ? doc.vars : {}
   if (Object.hasOwn(vars, head)) return ['vars', ...path]
   const names = Object.keys(vars)
-  throw new UsageError(`--set ${text}: "${head}" is neither a recipe key (${[...RECIPE_KEYS].join(', ')}) nor one of its vars${names.length ? ` (${names.join(', ')})` : ''}; to add a variable, write --set vars.${path.join('.')}=...`)
+  throw new OptionError(`{set} ${text}: "${head}" is neither a recipe key (${[...RECIPE_KEYS].join(', ')}) nor one of its vars${names.length ? ` (${names.join(', ')})` : ''}; to add a variable, write {set} vars.${path.join('.')}=...`)
 }
 
 /** Loads, overrides, interpolates and validates a recipe. */

@@ -2,11 +2,11 @@
 // step, plus the launcher (and the sbatch script for Slurm). `pixcap run --dry-run` prints it; tests assert it.
 // Pure: no spawn, no file access.
 import { join, resolve } from 'node:path'
-import { resolveInside } from '../io/safe-path.js'
+import { resolveInside } from '../io/input/safe-path.js'
 import { sha256 } from '../util/sha256.js'
-import { localArgv } from '../runs/launchers/local.js'
-import { renderSbatch, srunTorchrunWords, type ShellRaw } from '../runs/launchers/slurm.js'
-import { torchrunArgv } from '../runs/launchers/torchrun.js'
+import { localArgv } from './launchers/local.js'
+import { renderSbatch, srunTorchrunWords, type ShellRaw } from './launchers/slurm.js'
+import { torchrunArgv } from './launchers/torchrun.js'
 import { isBridgeStep, type Launcher, type Recipe } from './schema.js'
 
 /** One step, ready to spawn. */
@@ -60,7 +60,7 @@ export interface PlanOptions {
 }
 
 /** JSON with sorted keys, so equal configs hash equally. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   const sort = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sort)
     if (typeof v === 'object' && v !== null) {
@@ -72,7 +72,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** sha256 of a resolved recipe. */
-export function configHash(recipe: Recipe): string {
+function configHash(recipe: Recipe): string {
   return sha256(canonicalJson(recipe))
 }
 

@@ -9,12 +9,12 @@ import { existsSync, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join, resolve, sep } from 'node:path'
 import { execa } from 'execa'
-import { gpuInventory } from '../runs/provenance.js'
+import { gpuInventory } from '../bridge/gpu-inventory.js'
 import { findOnPath } from '../util/find-on-path.js'
 import type { Plan, PlanStep } from './plan.js'
 
 /** One missing prerequisite. */
-export interface PreflightProblem {
+interface PreflightProblem {
   /** The step it belongs to, or null for the whole recipe. */
   step: string | null
   /** What is missing, e.g. `corpus`, `python package mmcv`, `GPUs`. */
@@ -72,17 +72,17 @@ export function machineProbes(env: Record<string, string | undefined>): Prefligh
 }
 
 /** Modules each bridge backend imports (python-bridge/pixcap_bridge: smoke/*.py, gpt4roi/*.py; gpt4roi.md §9). */
-export const BACKEND_MODULES: Record<string, Record<string, string[]>> = {
+const BACKEND_MODULES: Record<string, Record<string, string[]>> = {
   train: { smoke: ['torch'], gpt4roi: ['torch', 'torch.distributed.run', 'transformers', 'mmcv', 'PIL'] },
   infer: { smoke: ['torch', 'PIL'], gpt4roi: ['torch', 'transformers', 'mmcv', 'PIL'] },
 }
 
 /** Where GPT4RoI dispatches on `type` (gpt4roi/datasets/data_modules.py `build_spi_dataset`, an if-chain). */
-export const DATA_MODULES_FILE = 'gpt4roi/datasets/data_modules.py'
+const DATA_MODULES_FILE = 'gpt4roi/datasets/data_modules.py'
 /** The training entry every GPT4RoI launch runs (train_stage2.sh L30). */
-export const TRAIN_MEM_FILE = 'gpt4roi/train/train_mem.py'
+const TRAIN_MEM_FILE = 'gpt4roi/train/train_mem.py'
 /** pixcap's own loader type, registered by pixcap_bridge.gpt4roi.entry at launch on any checkout. */
-export const PIXCAP_LOADER_TYPE = 'PIXCAP'
+const PIXCAP_LOADER_TYPE = 'PIXCAP'
 
 /** The dataset types a checkout's `build_spi_dataset` dispatches on (`dataset_type == '<T>'`). */
 export function registeredDatasetTypes(dataModulesSource: string): string[] {

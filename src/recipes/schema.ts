@@ -3,7 +3,7 @@
 import { z } from 'zod'
 
 /** Runs every step as a local process. */
-export const LocalLauncher = z.strictObject({ type: z.literal('local') })
+const LocalLauncher = z.strictObject({ type: z.literal('local') })
 
 /**
  * torchrun (torch.distributed.elastic). Single node: master addr/port. Several nodes: a c10d rendezvous endpoint
@@ -64,7 +64,7 @@ export const BridgeStep = z.strictObject({
 })
 
 /** A plain command (argv array, never a shell string), e.g. a scorer. */
-export const CommandStep = z.strictObject({
+const CommandStep = z.strictObject({
   name: z.string().regex(/^[\w.-]+$/, 'letters, digits, _ . - only'),
   /** Words of the argv; a number or boolean (e.g. a `${var}` that is one) becomes its text. */
   command: z.array(z.union([z.string(), z.number(), z.boolean()]).transform(String)).min(1),
@@ -80,7 +80,7 @@ export const CommandStep = z.strictObject({
 export const RecipeStep = z.union([BridgeStep, CommandStep])
 export type RecipeStep = z.infer<typeof RecipeStep>
 export type BridgeStep = z.infer<typeof BridgeStep>
-export type CommandStep = z.infer<typeof CommandStep>
+type CommandStep = z.infer<typeof CommandStep>
 
 /** A whole recipe. */
 export const Recipe = z.strictObject({

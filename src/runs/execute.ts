@@ -9,16 +9,16 @@ import { PixcapError } from '../errors.js'
 import { PACKAGE_ROOT, bridgeEnv, resolvePython } from '../bridge/python.js'
 import type { BridgeEvent } from '../bridge/protocol.js'
 import { formatArgv, spawnBridge } from '../bridge/spawn-bridge.js'
-import { checkRelativePath } from '../io/safe-path.js'
+import { checkRelativePath } from '../io/input/safe-path.js'
 import { loadRecipe } from '../recipes/load.js'
 import { type Plan, planRun } from '../recipes/plan.js'
 import { type PreflightProbes, type PreflightReport, machineProbes, preflightPlan, renderPreflight } from '../recipes/preflight.js'
 import type { Recipe } from '../recipes/schema.js'
 import { writeFileAtomic, writeStreamAtomic } from '../util/atomic-write.js'
 import { readTail } from '../util/read-tail.js'
-import { hasSbatch, submitSbatch } from './launchers/slurm.js'
+import { hasSbatch, submitSbatch } from '../recipes/launchers/slurm.js'
 import { datasetRefs, gitInfo, gpuInventory, hostInfo, recordedEnv } from './provenance.js'
-import { createRedactor } from './redact.js'
+import { createRedactor } from '../util/redact.js'
 import { parseTorchrunFailure } from './torchrun-failure.js'
 import type { RunFailure, RunRecord } from './run-record.js'
 import { RunWriter } from './run-writer.js'
@@ -47,7 +47,7 @@ export interface RunRecipeOptions {
 }
 
 /** The argv that runs this pixcap's CLI (for recipe command steps starting with `pixcap`). */
-export function pixcapArgv(): string[] {
+function pixcapArgv(): string[] {
   return [process.execPath, join(PACKAGE_ROOT, 'bin/pixcap.js')]
 }
 

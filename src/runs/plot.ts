@@ -1,5 +1,5 @@
-// `pixcap runs plot`: one metric's curves for several runs, written as SVG (our drawing) or PNG (sharp renders the SVG).
-import sharp from 'sharp'
+// `pixcap runs plot`: one metric's curves for several runs, written as SVG (our drawing) or PNG (io/png/svg-to-png.ts renders the SVG).
+import { svgToPng } from '../io/png/svg-to-png.js'
 import { extname } from 'node:path'
 import { PixcapError } from '../errors.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
@@ -37,6 +37,6 @@ export async function plotRuns(o: PlotRunsOptions): Promise<PlotResult> {
   }
   const svg = renderMetricSvg({ metric: o.metric, series })
   if (ext === '.svg') await writeFileAtomic(o.out, svg)
-  else await writeFileAtomic(o.out, await sharp(Buffer.from(svg)).png().toBuffer())
+  else await writeFileAtomic(o.out, await svgToPng(svg))
   return { out: o.out, format: ext === '.svg' ? 'svg' : 'png', series: series.map((s, i) => ({ id: o.ids[i] as string, points: s.points.length })) }
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { execa } from 'execa'
 import { PixcapError } from '../errors.js'
 import { sha256File } from '../util/sha256.js'
-import { redactEnv } from './redact.js'
+import { redactEnv } from '../util/redact.js'
 import type { GitInfo, RunRecord } from './run-record.js'
 
 /** Commit and dirty flag of the git checkout containing `dir`, or null when it is not one (or git is missing). */
@@ -31,37 +31,7 @@ export async function datasetRefs(corpora: readonly string[]): Promise<RunRecord
   return out
 }
 
-/** One GPU as nvidia-smi reports it. */
-export interface GpuInfo {
-  index: number
-  name: string
-  memoryMiB: number | null
-  driver: string | null
-}
-
-/** The nvidia-smi query pixcap runs (CSV without header or units: `0, NVIDIA H200, 143771, 550.54.15`). */
-export const NVIDIA_SMI_ARGS = ['--query-gpu=index,name,memory.total,driver_version', '--format=csv,noheader,nounits']
-
-/** Parses the output of `nvidia-smi` with NVIDIA_SMI_ARGS. Pure. */
-export function parseNvidiaSmi(text: string): GpuInfo[] {
-  const out: GpuInfo[] = []
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue
-    const cells = line.split(',').map((c) => c.trim())
-    if (cells.length < 4) continue
-    const driver = cells.at(-1) as string
-    const memory = Number(cells.at(-2))
-    const name = cells.slice(1, -2).join(', ') // a name could contain a comma
-    out.push({ index: Number(cells[0]), name, memoryMiB: Number.isFinite(memory) ? memory : null, driver: driver || null })
-  }
-  return out
-}
-
-/** GPU inventory from nvidia-smi (runs.md §7), or [] when there is none. */
-export async function gpuInventory(env: Record<string, string | undefined>): Promise<GpuInfo[]> {
-  const r = await execa('nvidia-smi', NVIDIA_SMI_ARGS, { env, reject: false, timeout: 15_000 })
-  return r.exitCode === 0 ? parseNvidiaSmi(String(r.stdout)) : []
-}
+export { gpuInventory, parseNvidiaSmi } from '../bridge/gpu-inventory.js'
 
 /** The host facts of run.json. */
 export function hostInfo(): RunRecord['host'] {

@@ -3,7 +3,7 @@
 import { parseBridgeLine, type BridgeEvent } from '../bridge/protocol.js'
 
 /** The human line for one bridge event (null: nothing worth a line, e.g. a heartbeat). */
-export function renderBridgeEvent(e: BridgeEvent): string | null {
+function renderBridgeEvent(e: BridgeEvent): string | null {
   switch (e.type) {
     case 'hello':
       return `bridge ${e.bridge}, python ${e.python}${typeof e.torch === 'string' ? `, torch ${e.torch}` : ''}`
@@ -25,7 +25,7 @@ export function renderBridgeEvent(e: BridgeEvent): string | null {
 }
 
 /** One stdout.log line as text: a protocol event rendered, anything else as it is. */
-export function readableLogLine(line: string): string | null {
+function readableLogLine(line: string): string | null {
   if (!line.startsWith('{')) return line
   try {
     return renderBridgeEvent(parseBridgeLine(line, 0))

@@ -18,7 +18,7 @@ export const GitInfo = z.object({ dir: z.string(), commit: z.string(), dirty: z.
 export type GitInfo = z.infer<typeof GitInfo>
 
 /** A corpus used by the run, pinned by its manifest's hash. */
-export const DatasetRef = z.object({ path: z.string(), manifestSha256: z.string() })
+const DatasetRef = z.object({ path: z.string(), manifestSha256: z.string() })
 
 /** A structured failure (STYLE.md §10: the same fields as a success, plus why). */
 export const RunFailure = z.object({
@@ -36,10 +36,10 @@ export const RunFailure = z.object({
 export type RunFailure = z.infer<typeof RunFailure>
 
 /** One artifact the bridge reported; `path` is relative to the run dir. */
-export const ArtifactRef = z.object({ path: z.string(), kind: z.string(), step: z.string(), t: z.string() })
+const ArtifactRef = z.object({ path: z.string(), kind: z.string(), step: z.string(), t: z.string() })
 
 /** Facts the bridge reported in its hello (extra keys kept). */
-export const BridgeInfo = z.looseObject({
+const BridgeInfo = z.looseObject({
   bridge: z.string(),
   python: z.string(),
   torch: z.string().nullable(),
@@ -47,10 +47,10 @@ export const BridgeInfo = z.looseObject({
 })
 
 /** The last value of each metric. */
-export const MetricPoint = z.object({ step: z.number(), value: z.number().nullable() })
+const MetricPoint = z.object({ step: z.number(), value: z.number().nullable() })
 
 /** A plan step as recorded (argv, env, cwd, outputs). */
-export const RecordedStep = z.object({
+const RecordedStep = z.object({
   name: z.string(),
   kind: z.enum(['bridge', 'command']),
   argv: z.array(z.string()),

@@ -3,7 +3,7 @@
 import { appendFile } from 'node:fs/promises'
 import { writeFileAtomic } from '../util/atomic-write.js'
 import type { BridgeEvent } from '../bridge/protocol.js'
-import { type Redactor, redactValue } from './redact.js'
+import { type Redactor, redactValue } from '../util/redact.js'
 import type { MetricLine, RunRecord } from './run-record.js'
 import type { RunPaths } from './store.js'
 

@@ -7,12 +7,12 @@ import { mkdir, readdir, readFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
 import { PixcapError } from '../errors.js'
-import { parseJsonText } from '../io/read-json.js'
+import { parseJsonText } from '../io/input/read-json.js'
 import { readTail } from '../util/read-tail.js'
 import { RunRecord, type RunStatus } from './run-record.js'
 
 /** Default heartbeat period of a live run. */
-export const DEFAULT_HEARTBEAT_MS = 5000
+const DEFAULT_HEARTBEAT_MS = 5000
 /** A heartbeat older than this many periods is stale. */
 export const STALE_HEARTBEATS = 3
 
@@ -117,7 +117,7 @@ export async function findRunId(runsDir: string, idOrPrefix: string): Promise<st
 }
 
 /** Run ids in the store, oldest first. */
-export async function listRunIds(runsDir: string): Promise<string[]> {
+async function listRunIds(runsDir: string): Promise<string[]> {
   if (!existsSync(runsDir)) return []
   const entries = await readdir(runsDir, { withFileTypes: true })
   return entries.filter((e) => e.isDirectory() && existsSync(join(runsDir, e.name, 'run.json'))).map((e) => e.name).sort()
@@ -130,7 +130,7 @@ const SLURM_TAIL_BYTES = 64 * 1024
  * A Slurm run's status from its job's stdout.log (the sbatch --output file): the last `done`/`error` event ends it;
  * any output means it started. Derived on read, nothing is written (the job, not pixcap, owns the run).
  */
-export async function deriveSlurmStatus(r: RunRecord, stdoutFile: string): Promise<RunStatus> {
+async function deriveSlurmStatus(r: RunRecord, stdoutFile: string): Promise<RunStatus> {
   if (r.status !== 'queued' && r.status !== 'running') return r.status
   const tail = await readTail(stdoutFile, SLURM_TAIL_BYTES)
   if (tail.trim() === '') return r.status

@@ -7,7 +7,7 @@ import { constants } from 'node:os'
 import { z } from 'zod'
 
 /** One failed rank; errorFile is null when torchrun printed `<N/A>` (the entrypoint does not use @record). */
-export const TorchrunRankFailure = z.object({
+const TorchrunRankFailure = z.object({
   index: z.number(),
   time: z.string().nullable(),
   host: z.string().nullable(),
@@ -19,7 +19,7 @@ export const TorchrunRankFailure = z.object({
   errorFile: z.string().nullable(),
   traceback: z.string().nullable(),
 })
-export type TorchrunRankFailure = z.infer<typeof TorchrunRankFailure>
+type TorchrunRankFailure = z.infer<typeof TorchrunRankFailure>
 
 /** The whole block. */
 export const TorchrunFailure = z.object({ script: z.string().nullable(), rootCause: TorchrunRankFailure, others: z.array(TorchrunRankFailure) })

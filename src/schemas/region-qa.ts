@@ -9,10 +9,10 @@
 import { z } from 'zod'
 
 /** A question id: ViP-Bench ids are integers (graded as `v1_{id}`), VG ids are the test file's image/annotation ids. */
-export const QuestionId = z.union([z.number().int().nonnegative(), z.string().min(1)])
+const QuestionId = z.union([z.number().int().nonnegative(), z.string().min(1)])
 
 /** A normalised [x1, y1, x2, y2] box (divided by [W, H, W, H] of the original image; gpt4roi.md §3). */
-export const NormalisedBox = z.tuple([z.number(), z.number(), z.number(), z.number()])
+const NormalisedBox = z.tuple([z.number(), z.number(), z.number(), z.number()])
 
 /** One line of a questions file: the k-th `<bbox>` in `text` gets `boxes[k]` (gpt4roi.md §2). */
 export const RegionQuestion = z.looseObject({
@@ -42,7 +42,7 @@ export const RegionAnswer = z.looseObject({
 export type RegionAnswer = z.infer<typeof RegionAnswer>
 
 /** The JSON Schema document the bridge loads: both line shapes under `$defs`. */
-export function regionQaJsonSchema(): Record<string, unknown> {
+function regionQaJsonSchema(): Record<string, unknown> {
   const one = (s: z.ZodType) => {
     const { $schema: _drop, ...rest } = z.toJSONSchema(s, { target: 'draft-2020-12' }) as Record<string, unknown>
     return rest

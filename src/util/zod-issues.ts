@@ -10,7 +10,7 @@ export interface SchemaProblem {
 }
 
 /** Describes a JSON value briefly for "found ..." (type plus a short rendering). */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing (the key is missing)'
   if (value === null) return 'null'
   if (Array.isArray(value)) return `an array of ${value.length} (${short(value)})`

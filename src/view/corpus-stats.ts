@@ -2,7 +2,7 @@
 import { wordCount, type ViewRow } from './view-row.js'
 
 /** Counts per integer value, e.g. { 12: 40 } = 40 captions of 12 words. */
-export type Histogram = Record<number, number>
+type Histogram = Record<number, number>
 
 /** What the statistics page draws. */
 export interface CorpusStats {

@@ -1,12 +1,12 @@
-// The corpus side of `pixcap view`: pages of samples from the Parquet files (src/io/parquet-pages.ts), filters whose
+// The corpus side of `pixcap view`: pages of samples from the Parquet files (src/io/corpus/parquet-pages.ts), filters whose
 // matching row numbers are found by one scan and cached (a Uint32Array, not the rows), statistics from one scan, and
 // the rejects with what is needed to draw them. Nothing here holds more than a couple of row groups.
 import { createReadStream, existsSync } from 'node:fs'
 import { basename, extname, join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { PixcapError } from '../errors.js'
-import { readManifest, type Manifest } from '../io/manifest.js'
-import { openParquetPager, type ParquetPager } from '../io/parquet-pages.js'
+import { readManifest, type Manifest } from '../io/corpus/manifest.js'
+import { openParquetPager, type ParquetPager } from '../io/corpus/parquet-pages.js'
 import { RejectRecord } from '../records/reject.js'
 import { corpusStatsAccumulator, type CorpusStats } from './corpus-stats.js'
 import { buildRejectIndex, type RejectIndex } from './reject-index.js'
@@ -14,21 +14,21 @@ import { filterColumns, filterKey, isEmptyFilter, matchesFilter, type SampleFilt
 import { toViewRow, type ViewRow } from './view-row.js'
 
 /** Most rows one page request may ask for. */
-export const MAX_PAGE_ROWS = 200
+const MAX_PAGE_ROWS = 200
 /** Filters whose matches stay cached. */
 const CACHED_FILTERS = 8
 /** What a grid card needs: not the conversation, which is the costliest column to decode. */
 const GRID_COLUMNS = ['id', 'image', 'image_id', 'width', 'height', 'regions']
 
 /** One page of samples. */
-export interface SamplePage {
+interface SamplePage {
   total: number
   offset: number
   rows: ViewRow[]
 }
 
 /** One reject with where to draw it (null when the source annotations are not at hand). */
-export interface ViewReject extends RejectRecord {
+interface ViewReject extends RejectRecord {
   line: number
   image: { path: string; maskPath: string | null; width: number; height: number } | null
   bbox: [number, number, number, number] | null
@@ -45,7 +45,7 @@ export interface CorpusViewOptions {
 }
 
 /** What the app's header and sample page show about the corpus. */
-export interface CorpusInfo {
+interface CorpusInfo {
   dir: string
   name: string
   rows: number

@@ -3,13 +3,13 @@
 // redactor the run writer uses, so a token in this server's environment never reaches the page.
 import { existsSync } from 'node:fs'
 import { readMetrics, metricSeries } from '../runs/metrics-file.js'
-import { createRedactor } from '../runs/redact.js'
+import { createRedactor } from '../util/redact.js'
 import type { RunRecord } from '../runs/run-record.js'
 import { listRuns, readRun, runPaths } from '../runs/store.js'
 import { readTail } from '../util/read-tail.js'
 
 /** Bytes of each log shown on a run page. */
-export const LOG_TAIL_BYTES = 64 * 1024
+const LOG_TAIL_BYTES = 64 * 1024
 
 /** One line of the runs table. */
 export interface RunRow {

@@ -22,7 +22,7 @@ export const SampleFilter = z
 export type SampleFilter = z.infer<typeof SampleFilter>
 
 /** Filter keys as they appear in URLs. */
-export const SAMPLE_FILTER_KEYS = ['category', 'q', 'minWords', 'maxWords', 'minRegions', 'maxRegions'] as const
+const SAMPLE_FILTER_KEYS = ['category', 'q', 'minWords', 'maxWords', 'minRegions', 'maxRegions'] as const
 
 /** The filter of a query string (empty values are absent); throws a ZodError on bad numbers. */
 export function parseSampleFilter(params: URLSearchParams): SampleFilter {

@@ -6,14 +6,14 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { ProgressSink } from '../cli/progress.js'
+import type { ProgressSink } from '../util/progress.js'
 import { convertDataset } from '../convert/convert-dataset.js'
 import { PixcapError } from '../errors.js'
 import { openCorpusView, type CorpusView } from './corpus-view.js'
 import { createViewHandler } from './view-server.js'
 
 /** The interface a viewer listens on unless told otherwise: never other machines. */
-export const VIEW_DEFAULT_HOST = '127.0.0.1'
+const VIEW_DEFAULT_HOST = '127.0.0.1'
 
 /** Options of serveView. */
 export interface ServeViewOptions {

@@ -21,7 +21,7 @@ const CorpusRow = z.looseObject({
 })
 
 /** One region as the app draws it. */
-export interface ViewRegion {
+interface ViewRegion {
   /** 1-based number, as in `region{k}`. */
   k: number
   segmentId: number | null

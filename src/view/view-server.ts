@@ -1,23 +1,23 @@
 // The HTTP side of `pixcap view`: read-only routes over one corpus and one runs folder. Every file served is either
 // one of the app's own three files (a fixed table, never a path from the URL) or resolved inside the images root,
-// the panoptic root or the runs folder with resolveInside (src/io/safe-path.ts), which refuses absolute paths, `..`
+// the panoptic root or the runs folder with resolveInside (src/io/input/safe-path.ts), which refuses absolute paths, `..`
 // escapes and NUL bytes; a refused path answers 403. Only GET and HEAD exist: anything else answers 405.
 import { readFile } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ZodError } from 'zod'
-import { PREVIEW_PALETTE } from '../dataset/preview-svg.js'
+import { PREVIEW_PALETTE } from '../io/png/preview-svg.js'
 import { PixcapError } from '../errors.js'
-import { createImageResizer, type ImageResizer } from '../io/image-resizer.js'
-import { resolveInside } from '../io/safe-path.js'
+import { createImageResizer, type ImageResizer } from '../io/png/image-resizer.js'
+import { resolveInside } from '../io/input/safe-path.js'
 import type { CorpusView } from './corpus-view.js'
 import { runDetail, runsTable } from './runs-view.js'
 import { parseSampleFilter } from './sample-filter.js'
 import type { ViewRow } from './view-row.js'
 
 /** The web app's files at the package root (same relative path from src/ and dist/). */
-export const VIEW_WEB_DIR = resolve(fileURLToPath(new URL('../../web/view', import.meta.url)))
+const VIEW_WEB_DIR = resolve(fileURLToPath(new URL('../../web/view', import.meta.url)))
 
 const APP_FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },

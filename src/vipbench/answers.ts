@@ -3,7 +3,7 @@
 // llava/eval/model_vqa.py's lines (vipbench.md §3).
 import { readFile } from 'node:fs/promises'
 import { PixcapError } from '../errors.js'
-import { readJsonFile, readJsonlFile } from '../io/read-json.js'
+import { readJsonFile, readJsonlFile } from '../io/input/read-json.js'
 import { RegionAnswer } from '../schemas/region-qa.js'
 import { RawVipAnswers } from './raw-schema.js'
 

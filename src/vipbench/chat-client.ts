@@ -2,7 +2,7 @@
 // works (OpenAI, Azure via its OpenAI-compatible /openai/v1 route, vLLM, a local test server). The key is sent in a
 // header only and never logged.
 import { z } from 'zod'
-import { createRedactor } from '../runs/redact.js'
+import { createRedactor } from '../util/redact.js'
 
 /** The default wait for one judge answer (ViP-LLaVA's evaluator sets no timeout; a hung server must not hang us). */
 export const DEFAULT_JUDGE_TIMEOUT_MS = 120_000
@@ -18,7 +18,7 @@ const ChatResponse = z.looseObject({
 })
 
 /** An HTTP failure from the endpoint (status and a short body excerpt, with the key masked where the server echoes it). */
-export class ChatHttpError extends Error {
+class ChatHttpError extends Error {
   constructor(readonly status: number, body: string) {
     super(`chat endpoint answered HTTP ${status}: ${body.slice(0, 200)}`)
     this.name = 'ChatHttpError'

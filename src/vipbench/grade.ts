@@ -5,19 +5,19 @@
 // evaluator's `-grade-{n}runs.json`) is rewritten atomically after every sample, so a crash resumes where it stopped
 // and never re-asks a graded (id, run).
 import { PixcapError } from '../errors.js'
-import { readJsonFile } from '../io/read-json.js'
+import { readJsonFile } from '../io/input/read-json.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
-import type { ProgressSink } from '../cli/progress.js'
+import type { ProgressSink } from '../util/progress.js'
 import type { ChatClient } from './chat-client.js'
 import { buildJudgeQuery, buildRetryQuery, type JudgePrompt } from './judge-prompt.js'
 import { firstToken, parseJudgeScore } from './parse-score.js'
 import { RawGradeFile, type RawVipMetaFile } from './raw-schema.js'
 
 /** Judge settings fixed by the evaluator (vipbench.md §4). */
-export const JUDGE_MAX_TOKENS = 3
-export const JUDGE_TEMPERATURE_STEP = 0.5
+const JUDGE_MAX_TOKENS = 3
+const JUDGE_TEMPERATURE_STEP = 0.5
 /** The evaluator gives up (score 0.0) once its try counter exceeds this. */
-export const JUDGE_MAX_TRIES = 5
+const JUDGE_MAX_TRIES = 5
 
 /** Inputs of one grading job. */
 export interface GradeVipBenchOptions {

@@ -39,7 +39,7 @@ export const PIXCAP_JUDGE_PROMPT: JudgePrompt = {
 }
 
 /** Path of ViP-LLaVA's evaluator inside a checkout (vipbench.md Sources). */
-export const VIP_EVALUATOR_PATH = 'scripts/eval/vip-bench_evaluator.py'
+const VIP_EVALUATOR_PATH = 'scripts/eval/vip-bench_evaluator.py'
 
 /**
  * Reads the evaluator's own prompt from a user's ViP-LLaVA checkout: the triple-quoted string assigned to `prompt`,
@@ -74,7 +74,7 @@ function unescapePython(s: string): string {
 }
 
 /** Spaces the answer's connectives as the evaluator does before it goes into the table row. */
-export function spaceConnectives(answer: string): string {
+function spaceConnectives(answer: string): string {
   return answer.replaceAll('<AND>', ' <AND> ').replaceAll('<OR>', ' <OR> ')
 }
 

@@ -24,7 +24,7 @@ export const RawVipQuestion = z.looseObject({
 export type RawVipQuestion = z.infer<typeof RawVipQuestion>
 
 /** A LabelMe-style shape in source_image/{stem}.json: a rectangle (2 corners) or a polygon (bounding box taken). */
-export const RawLabelMeShape = z.looseObject({
+const RawLabelMeShape = z.looseObject({
   label: z.string(),
   points: z.array(z.tuple([z.number(), z.number()])).min(2),
   shape_type: z.string().default('polygon'),

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { makeSynthSet, type SynthSet } from '../../bench/synth.js'
 import { readPngSubset } from '../../bench/stages/png-records.js'
-import { verifyMasks } from '../../src/io/verify-masks.js'
+import { verifyMasks } from '../../src/io/png/verify-masks.js'
 
 const Full = z.object({
   images: z.array(z.object({ id: z.number(), width: z.number(), height: z.number() })),

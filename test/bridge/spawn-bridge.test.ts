@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { BridgeEvent } from '../../src/bridge/protocol.js'
 import { spawnBridge } from '../../src/bridge/spawn-bridge.js'
-import { createRedactor } from '../../src/runs/redact.js'
+import { createRedactor } from '../../src/util/redact.js'
 import { SYSTEM_PYTHON, alive, bridge, waitFor } from '../helpers/bridges.js'
 
 const PY = SYSTEM_PYTHON ?? 'python3'

@@ -56,7 +56,7 @@ describe('1. every process ends when its error ends (default Parquet output)', (
   const cases: [string, () => Promise<string>, string][] = [
     ['a truncated JSON', () => write('trunc_train.json', JSON.stringify(tiny()).slice(0, 120)), 'the file is truncated'],
     ['an empty file', () => write('empty_train.json', ''), 'the file is empty'],
-    ['a directory', async () => dir, 'is a directory, expected the Pix2Cap-COCO annotations JSON'],
+    ['a directory', async () => dir, 'is a directory, expected the annotations file'],
     ['a file with invalid UTF-8', () => write('latin1_train.json', Buffer.from(JSON.stringify(tiny()).replace('wooden', 'caf\u00e9'), 'latin1')), 'invalid UTF-8 at byte'],
   ]
   it.each(cases)('%s: exit 1 within seconds with the message', async (_name, make, message) => {

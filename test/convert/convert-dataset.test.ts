@@ -6,8 +6,8 @@ import { main } from '../../src/cli/main.js'
 import { convertDataset } from '../../src/convert/convert-dataset.js'
 import { mergeManifests } from '../../src/convert/merge-manifests.js'
 import { gpt4roi } from '../../src/formats/gpt4roi.js'
-import { toHfFeatures } from '../../src/io/arrow-schema.js'
-import { readManifest } from '../../src/io/manifest.js'
+import { toHfFeatures } from '../../src/io/corpus/arrow-schema.js'
+import { readManifest } from '../../src/io/corpus/manifest.js'
 import { sha256File } from '../../src/util/sha256.js'
 import { captureIo } from '../helpers/io.js'
 import { HAS_PYTHON, HAS_SHARED, IMAGES_SAMPLE_DIR, PANOPTIC_SAMPLE_DIR, PIX2CAP_SAMPLE_JSON } from '../helpers/fixtures.js'
@@ -120,7 +120,7 @@ describe.skipIf(!HAS_SHARED)('convertDataset on the shared Pix2Cap sample (2 ima
   it('a failure mid-conversion leaves no complete-looking file and no manifest', async () => {
     const out = join(dir, 'crash')
     // --embed-images with an images dir that lacks the files: the first rows fail while the sinks are open.
-    await expect(convertDataset({ ...base('crash'), imagesDir: join(dir, 'no-images'), embedImages: true })).rejects.toThrow('--embed-images: cannot read')
+    await expect(convertDataset({ ...base('crash'), imagesDir: join(dir, 'no-images'), embedImages: true })).rejects.toThrow('embedImages: cannot read')
     const left = await listFiles(out).catch(() => [])
     expect(left.filter((f) => !f.endsWith('.incomplete'))).toEqual([])
     expect(left).toEqual([])

@@ -34,6 +34,6 @@ describe('convert --verify-masks', () => {
     const hit = rejects.find((r) => r.reason === 'mask_mismatch')!
     expect(hit.regionId).toBe(`${ann.image_id}:${seg.id}`)
     expect(hit.detail).toContain('bbox')
-    await expect(convertDataset({ ...common, panopticDir: undefined, outDir: join(dir, 'x'), verifyMasks: true })).rejects.toThrow('--verify-masks needs --panoptic-dir')
+    await expect(convertDataset({ ...common, panopticDir: undefined, outDir: join(dir, 'x'), verifyMasks: true })).rejects.toThrow('verifyMasks needs panopticDir')
   })
 })

@@ -3,7 +3,7 @@ import {
   isRawGtAnnotation, isRawGtSegment, isRawPanopticCategory, isRawPanopticGt, isRawPanopticPred, isRawPredAnnotation, isRawPredSegment,
   RawGtAnnotation, RawGtSegment, RawPanopticCategory, RawPanopticGt, RawPanopticPred, RawPredAnnotation, RawPredSegment,
 } from '../../src/eval/panoptic-json.js'
-import { parseJsonText } from '../../src/io/read-json.js'
+import { parseJsonText } from '../../src/io/input/read-json.js'
 import type { z } from 'zod'
 
 const gtSeg = { id: 3937500, category_id: 7, iscrowd: 0, area: 812, bbox: [1, 2, 3, 4], description: 'a red car' }

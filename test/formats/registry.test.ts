@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { loadTemplates } from '../../src/instruct/load-templates.js'
 import { FORMATS } from '../../src/formats/registry.js'
-import type { FieldType } from '../../src/formats/field-spec.js'
+import type { FieldType } from '../../src/records/field-spec.js'
 import { rleEncode } from '../../src/geometry/coco-rle.js'
 
 const templates = (await loadTemplates()).templates

@@ -13,7 +13,7 @@ import {
 import { decodeRleCounts, encodeRleCounts } from '../../src/geometry/rle-counts.js'
 import { segmentGeometry } from '../../src/geometry/segment-geometry.js'
 import type { PanopticMap } from '../../src/geometry/panoptic-map.js'
-import { decodePanopticPng } from '../../src/io/panoptic-png.js'
+import { decodePanopticPng } from '../../src/io/png/panoptic-png.js'
 import { COCO_SAMPLE_DIR, HAS_SHARED, PANOPTIC_SAMPLE_DIR } from '../helpers/fixtures.js'
 
 /** Builds a map from rows of ids. */

@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { segmentGeometry, segmentGeometryRgb } from '../../src/geometry/segment-geometry.js'
 import { createRng } from '../../src/util/rng.js'
 import type { PanopticMap } from '../../src/geometry/panoptic-map.js'
-import { decodePanopticPng } from '../../src/io/panoptic-png.js'
+import { decodePanopticPng } from '../../src/io/png/panoptic-png.js'
 import { HAS_SHARED, PANOPTIC_SAMPLE_DIR, PIX2CAP_SAMPLE_JSON } from '../helpers/fixtures.js'
 
 function mapOf(rows: number[][]): PanopticMap {

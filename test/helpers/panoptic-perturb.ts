@@ -2,7 +2,7 @@
 // (person -> sports ball), void 3476419, merge 5186532 into 4260062 (image 142238), clear iscrowd (image 439180).
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { decodePanopticPng, encodePanopticPng } from '../../src/io/panoptic-png.js'
+import { decodePanopticPng, encodePanopticPng } from '../../src/io/png/panoptic-png.js'
 import { COCO_SAMPLE_DIR, PANOPTIC_SAMPLE_DIR, PIX2CAP_SAMPLE_JSON } from './fixtures.js'
 
 /** The GT JSON of the shared sample (panopticapi sample_data). */

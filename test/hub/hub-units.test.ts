@@ -12,7 +12,7 @@ import { histogramBars, MAX_BARS } from '../../src/hub/histogram-svg.js'
 import { planPublish, type LocalFile } from '../../src/hub/publish-plan.js'
 import { retryingFetch, type RetryEvent } from '../../src/hub/retry-fetch.js'
 import { findHubToken, hubTokenPath, tokenRedactor } from '../../src/hub/token.js'
-import { t } from '../../src/formats/field-spec.js'
+import { t } from '../../src/records/field-spec.js'
 import { gitBlobOid } from '../../src/util/git-blob-oid.js'
 import { useTempDir } from '../helpers/temp-dir.js'
 

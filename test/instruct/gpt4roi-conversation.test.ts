@@ -1,15 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import {
-  BEGIN_STRING,
-  buildGpt4RoiConversations,
-  checkSample,
-  chunkSizes,
-  countToken,
-  isSmallAt224,
-  normaliseBox,
-  type RegionSample,
-} from '../../src/instruct/gpt4roi-conversation.js'
+import { BEGIN_STRING } from '../../src/instruct/gpt4roi-tokens.js'
+import { isSmallAt224, normaliseBox } from '../../src/instruct/region-selection.js'
+import { buildGpt4RoiConversations, checkSample, chunkSizes, countToken, type RegionSample } from '../../src/instruct/gpt4roi-conversation.js'
 import { loadTemplates } from '../../src/instruct/load-templates.js'
 import { fillTemplate, type TemplateSet } from '../../src/instruct/template-set.js'
 import type { ImageRecord, RegionRecord } from '../../src/records/region-record.js'

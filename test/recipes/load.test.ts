@@ -27,7 +27,7 @@ describe('recipes', () => {
     expect(parseOverride('a=[1, 2]').value).toEqual([1, 2])
     expect(parseOverride('a=hello world').value).toBe('hello world')
     expect(parseOverride('a=2e-5').value).toBe(2e-5)
-    expect(() => parseOverride('novalue')).toThrow('--set expects key=value')
+    expect(() => parseOverride('novalue')).toThrow('set expects key=value')
     const { recipe } = await loadRecipe({ recipe: 'smoke-cpu', cwd: REPO_ROOT, env: {}, set: ['steps.train.config.steps=12', 'vars.corpus=elsewhere', 'launcher.type=local'] })
     const step = recipe.steps[0]
     expect(step && 'config' in step ? step.config : null).toMatchObject({ steps: 12, corpus: 'elsewhere', lr: 0.003 })

@@ -7,7 +7,7 @@ import { execa } from 'execa'
 import { describe, expect, it } from 'vitest'
 import { loadRecipe } from '../../src/recipes/load.js'
 import { planRun } from '../../src/recipes/plan.js'
-import { shellQuote } from '../../src/runs/launchers/slurm.js'
+import { shellQuote } from '../../src/recipes/launchers/slurm.js'
 import { REPO_ROOT } from '../helpers/fixtures.js'
 import { useTempDir } from '../helpers/temp-dir.js'
 

@@ -1,17 +1,19 @@
 import { resolve } from 'node:path'
-import { convertDataset, type ConvertOptions, type ConvertResult } from '../../convert/convert-dataset.js'
-import { FILTER_POLICY_FLAGS, FILTER_POLICY_OPTIONS, FILTER_POLICY_USAGE, filterPolicyFromFlags } from '../../dataset/filter-policy.js'
+import { convertDataset, DEFAULT_SEED, type ConvertOptions, type ConvertResult } from '../../convert/convert-dataset.js'
+import { GPT4ROI_MAX_REGIONS } from '../../instruct/gpt4roi-tokens.js'
+import { FILTER_POLICY_FLAGS, FILTER_POLICY_OPTIONS, FILTER_POLICY_USAGE, filterPolicyFromFlags } from '../filter-policy-flags.js'
 import { UsageError } from '../../errors.js'
 import { FORMATS, type FormatName } from '../../formats/registry.js'
-import { OUTPUT_FORMATS, type OutputFormat } from '../../io/corpus-sink.js'
+import { OUTPUT_FORMATS, type OutputFormat } from '../../io/corpus/corpus-sink.js'
 import { TEXT_BOX_CONVENTIONS } from '../../formats/box-convention.js'
 import { VIP_SHAPES } from '../../formats/vip-llava.js'
 import { intFlag, parseCommandArgs, printJson, type CliIo, type Command, type OptionHelp } from '../command.js'
 import { createProgressBar } from '../progress.js'
+import { FROM_FLAG, FROM_OPTION, fromOption } from '../source-flag.js'
 
 const usage =
-  `pixcap convert <annotations.json> --to ${Object.keys(FORMATS).join('|')} --out DIR [--panoptic-dir D [--no-verify-masks]] [--images-dir D] ` +
-  `[--seed N (0)] [--max-regions N (15)] [--templates FILE] [--format parquet,arrow,jsonl,json (format default)] [--split S] ` +
+  `pixcap convert <annotations.json> [--from NAME] --to ${Object.keys(FORMATS).join('|')} --out DIR [--panoptic-dir D [--no-verify-masks]] [--images-dir D] ` +
+  `[--seed N (${DEFAULT_SEED})] [--max-regions N (${GPT4ROI_MAX_REGIONS})] [--templates FILE] [--format parquet,arrow,jsonl,json (format default)] [--split S] ` +
   `[--shard-index i --num-shards n] [--embed-images] [--overwrite] [--reject-invalid] ` +
   `[--boxes CONVENTION] [--task T] [--masks] [--image-root DIR] [--epochs N (1)] [--prompt-shapes a,b] ` +
   `${FILTER_POLICY_USAGE} [--json]`
@@ -28,13 +30,14 @@ export const CONVERT_TARGET_OPTIONS: OptionHelp[] = [
 
 /** Every flag of `convert`, as `--help` lists it. */
 export const CONVERT_OPTIONS: OptionHelp[] = [
+  FROM_OPTION,
   { flag: '--to FORMAT', description: `target format: ${Object.keys(FORMATS).join(', ')} (required)` },
   { flag: '--out DIR', description: 'output folder for the corpus (required)' },
   { flag: '--panoptic-dir D', description: 'panoptic PNG folder; each image\'s masks are checked against the JSON' },
   { flag: '--no-verify-masks', description: 'with --panoptic-dir, skip the pixel checks (missing PNGs then go unnoticed)' },
   { flag: '--images-dir D', description: 'photo folder (needed by --embed-images)' },
-  { flag: '--seed N', description: 'seed for template choice and region order', default: '0' },
-  { flag: '--max-regions N', description: 'regions per sample', default: '15' },
+  { flag: '--seed N', description: 'seed for template choice and region order', default: String(DEFAULT_SEED) },
+  { flag: '--max-regions N', description: 'regions per sample', default: String(GPT4ROI_MAX_REGIONS) },
   { flag: '--templates FILE', description: 'instruction template file', default: 'templates/pixcap-default.json' },
   { flag: '--format LIST', description: 'comma-separated: parquet, arrow, jsonl, json (one JSON array)', default: "the format's own (parquet; json for llava, qwen-vl, osprey, vip-llava)" },
   { flag: '--split S', description: 'split name in file names and the manifest', default: 'from the file name (*_train, *_val), else train' },
@@ -53,6 +56,7 @@ export function parseConvertArgs(rawArgs: string[], cwd: string): ConvertOptions
   const { values, positionals } = parseCommandArgs({ name: 'convert', usage }, rawArgs, {
     allowPositionals: true,
     options: {
+      ...FROM_FLAG,
       to: { type: 'string' },
       out: { type: 'string' },
       'panoptic-dir': { type: 'string' },
@@ -100,17 +104,18 @@ export function parseConvertArgs(rawArgs: string[], cwd: string): ConvertOptions
   if (values.task !== undefined) formatOptions.task = values.task
   if (values.masks === true) formatOptions.masks = true
   if (values['prompt-shapes'] !== undefined) formatOptions.shapes = values['prompt-shapes'].split(',').map((s) => s.trim()).filter((s) => s !== '')
-  const seed = intFlag('seed', values.seed, 0, usage)
-  if (seed < 0 || seed > 0xffffffff) throw new UsageError(`--seed must be in 0..4294967295, got ${seed}`, usage)
+  const seed = values.seed === undefined ? undefined : intFlag('seed', values.seed, DEFAULT_SEED, usage)
+  if (seed !== undefined && (seed < 0 || seed > 0xffffffff)) throw new UsageError(`--seed must be in 0..4294967295, got ${seed}`, usage)
   const abs = (p: string | undefined) => (p === undefined ? undefined : resolve(cwd, p))
   return {
     annotations: resolve(cwd, positionals[0]!),
+    ...fromOption(values.from, usage),
     to: values.to as FormatName,
     outDir: resolve(cwd, values.out),
     ...(values['panoptic-dir'] !== undefined ? { panopticDir: abs(values['panoptic-dir']) } : {}),
     ...(values['images-dir'] !== undefined ? { imagesDir: abs(values['images-dir']) } : {}),
-    seed,
-    ...(values['max-regions'] !== undefined ? { maxRegions: intFlag('max-regions', values['max-regions'], 15, usage) } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(values['max-regions'] !== undefined ? { maxRegions: intFlag('max-regions', values['max-regions'], GPT4ROI_MAX_REGIONS, usage) } : {}),
     ...(values.templates !== undefined ? { templates: abs(values.templates) } : {}),
     ...(formats !== undefined ? { formats: formats as OutputFormat[] } : {}),
     ...(values['image-root'] !== undefined ? { imageRoot: values['image-root'] } : {}),
@@ -165,10 +170,10 @@ export async function runConvertAndReport(options: ConvertOptions, json: boolean
   }
 }
 
-/** `pixcap convert`: Pix2Cap-COCO -> a target format on disk (Parquet / Arrow / JSONL, rejects, manifest). */
+/** `pixcap convert`: any registered source -> a target format on disk (Parquet / Arrow / JSONL, rejects, manifest). */
 export const convertCommand: Command = {
   name: 'convert',
-  summary: `convert Pix2Cap-COCO into a training corpus (${Object.keys(FORMATS).join(', ')})`,
+  summary: `convert a dataset (Pix2Cap-COCO, COCO region captions, ...) into a training corpus (${Object.keys(FORMATS).join(', ')})`,
   usage,
   options: CONVERT_OPTIONS,
   async run(rawArgs, io) {

@@ -2,7 +2,7 @@
 import { join } from 'node:path'
 import { z } from 'zod'
 import { PixcapError, UsageError } from '../../errors.js'
-import { readJsonFile } from '../../io/read-json.js'
+import { readJsonFile } from '../../io/input/read-json.js'
 import { scoreVipBench, roundTo, type VipSample } from '../../metrics/vipbench-score.js'
 import { writeFileAtomic } from '../../util/atomic-write.js'
 import { loadVipAnswers } from '../../vipbench/answers.js'

@@ -6,7 +6,7 @@
 // - FN: every unmatched non-crowd GT. Crowd GT is remembered per category; the last one in JSON order wins.
 // - FP: every unmatched prediction unless (|pred ∩ VOID| + |pred ∩ same-category crowd|) / area_pred > 0.5.
 // - Sanity errors like panopticapi's KeyErrors, as PixcapErrors naming the file and JSON path.
-// Pure: the PNGs arrive decoded (io/panoptic-png.ts does the pixels).
+// Pure: the PNGs arrive decoded (io/png/panoptic-png.ts does the pixels).
 import { PixcapError, type JsonPath } from '../../errors.js'
 import { VOID_ID } from '../../geometry/panoptic-map.js'
 import { OFFSET, jointHistogram, type PanopticPixels } from './joint-histogram.js'

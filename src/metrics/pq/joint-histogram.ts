@@ -1,26 +1,12 @@
 // The joint (GT id, predicted id) pixel histogram of one image pair, keyed like panopticapi:
 // key = gt * OFFSET + pred with OFFSET = 256^3 (`evaluation.py` @ 7bb4655; reference/metrics.md §10). Ids decode from
 // 24-bit RGB, so keys stay below 2^48 and are exact doubles.
-import type { PanopticMap } from '../../geometry/panoptic-map.js'
+import type { PanopticMap, RgbPixels } from '../../geometry/panoptic-map.js'
+
+export type { RgbPixels } from '../../geometry/panoptic-map.js'
 
 /** Histogram key multiplier: key = gt * OFFSET + pred (panopticapi OFFSET = 256 * 256 * 256). */
 export const OFFSET = 256 * 256 * 256
-
-/**
- * Undecoded-id pixels: interleaved 8-bit RGB or RGBA bytes; id = R + 256*G + 256^2*B, alpha ignored. Pixel (x, y)
- * starts at byte `offset` + y * `stride` + x * `channels` (defaults 0 and width * channels: tightly packed), which
- * lets a PNG decoder hand over its inflated rows, filter-type bytes included, without copying them.
- */
-export interface RgbPixels {
-  width: number
-  height: number
-  channels: number
-  data: Uint8Array
-  stride?: number
-  offset?: number
-  /** Optional hint from the decoder: sameAsAbove[y] === 1 when row y's bytes equal row y-1's (rows then count alike). */
-  sameAsAbove?: Uint8Array
-}
 
 /** Either form of a panoptic image the PQ code accepts. */
 export type PanopticPixels = PanopticMap | RgbPixels

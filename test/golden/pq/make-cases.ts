@@ -4,7 +4,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { writeSynthPanoptic } from '../../../bench/panoptic-synth.js'
-import { encodePanopticPng } from '../../../src/io/panoptic-png.js'
+import { encodePanopticPng } from '../../../src/io/png/panoptic-png.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 

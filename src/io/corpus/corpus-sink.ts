@@ -1,0 +1,190 @@
+// Writes one split of a corpus in every requested format (ARCHITECTURE.md "A corpus on disk"):
+//   data/{split}-{i:05d}-of-{n:05d}.parquet, arrow/{split}-{i:05d}-of-{n:05d}.arrow, jsonl/{split}.jsonl, json/{split}.json
+// Each Arrow batch is built once (it is also the type check) and fed to the Parquet and Arrow writers, so their
+// shards hold the same rows. Shard files stay under `.incomplete` names until close, when the count is known and
+// every file is renamed; a failure anywhere removes every temporary file and renames nothing.
+import { join } from 'node:path'
+import type { RecordBatch } from 'apache-arrow'
+import type { FieldSpec } from '../../records/field-spec.js'
+import { ArrowBatchBuilder, DEFAULT_BATCH_ROWS, IMAGE_BATCH_ROWS, type Row } from './arrow-batch.js'
+import { ArrowStreamFileWriter } from './arrow-ipc-writer.js'
+import { JsonArraySink } from './json-array-sink.js'
+import { JsonlSink } from './jsonl-sink.js'
+import type { FinishedFile, WrittenFile } from './output-file.js'
+import { IMAGE_ROW_GROUP_ROWS, MAX_ROW_GROUP_BYTES, ParquetFileWriter, prestartParquetWorker, TEXT_ROW_GROUP_ROWS } from './parquet-writer.js'
+import type { BatchFileWriter, RowSink } from './row-sink.js'
+import { MAX_SHARD_BYTES, MAX_SHARD_ROWS, planShards, shardFileName, startsNewShard, type BatchSize, type ShardLimits } from './shards.js'
+
+/** Output formats a corpus can be written in. */
+export const OUTPUT_FORMATS = ['parquet', 'arrow', 'jsonl', 'json'] as const
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number]
+
+/** Folder and extension of each format inside a corpus. */
+export const FORMAT_LAYOUT: Record<OutputFormat, { dir: string; ext: string }> = {
+  parquet: { dir: 'data', ext: 'parquet' },
+  arrow: { dir: 'arrow', ext: 'arrow' },
+  jsonl: { dir: 'jsonl', ext: 'jsonl' },
+  json: { dir: 'json', ext: 'json' },
+}
+
+/** Options for {@link openCorpusSink}. */
+export interface CorpusSinkOptions {
+  outDir: string
+  split: string
+  fields: readonly FieldSpec[]
+  formats: readonly OutputFormat[]
+  /** Rows carry image bytes: 100-row batches and row groups (reference/ecosystem.md §4). */
+  embedImages?: boolean
+  limits?: Partial<ShardLimits>
+  /**
+   * This process is job `index` of `count` (a cluster array job): each format gets exactly one file, named with the
+   * job's index and count (`train-00003-of-00008.parquet`), so the jobs' outputs join without renaming.
+   */
+  job?: { index: number; count: number }
+}
+
+/** Row and byte caps actually used. */
+function resolveLimits(o: Pick<CorpusSinkOptions, 'limits' | 'job'>): ShardLimits {
+  if (o.job) return { maxRowsPerShard: Number.POSITIVE_INFINITY, maxBytesPerShard: Number.POSITIVE_INFINITY }
+  return { maxRowsPerShard: o.limits?.maxRowsPerShard ?? MAX_SHARD_ROWS, maxBytesPerShard: o.limits?.maxBytesPerShard ?? MAX_SHARD_BYTES }
+}
+
+/** Corpus-relative POSIX path of a JSONL file. */
+function jsonlPath(split: string, job?: { index: number; count: number }): string {
+  return job ? `jsonl/${shardFileName(split, job.index, job.count, 'jsonl')}` : `jsonl/${split}.jsonl`
+}
+
+/** Corpus-relative POSIX path of a JSON-array file (one per split, or per job). */
+function jsonArrayPath(split: string, job?: { index: number; count: number }): string {
+  return job ? `json/${shardFileName(split, job.index, job.count, 'json')}` : `json/${split}.json`
+}
+
+interface OpenShard {
+  size: BatchSize
+  writers: { format: OutputFormat; writer: BatchFileWriter }[]
+}
+
+/** Opens a sink that writes one split; `close()` returns the written files with corpus-relative paths. */
+export async function openCorpusSink(o: CorpusSinkOptions): Promise<RowSink> {
+  const formats = [...new Set(o.formats)]
+  if (formats.length === 0) throw new RangeError('no output format requested')
+  shardFileName(o.split, 0, 1, 'x') // validates the split name before anything is created
+  const builder = new ArrowBatchBuilder(o.fields, join(o.outDir, `${o.split} rows`))
+  const batchRows = o.embedImages ? IMAGE_BATCH_ROWS : DEFAULT_BATCH_ROWS
+  const limits = resolveLimits(o)
+  const parquetOptions = { maxRowGroupRows: o.embedImages ? IMAGE_ROW_GROUP_ROWS : TEXT_ROW_GROUP_ROWS, maxRowGroupBytes: MAX_ROW_GROUP_BYTES }
+  const jsonl = formats.includes('jsonl') ? await JsonlSink.open(join(o.outDir, jsonlPath(o.split, o.job)), o.fields) : undefined
+  const jsonArray = formats.includes('json') ? await JsonArraySink.open(join(o.outDir, jsonArrayPath(o.split, o.job)), o.fields) : undefined
+  const batchFormats = formats.filter((f) => f !== 'jsonl' && f !== 'json')
+  if (batchFormats.includes('parquet')) prestartParquetWorker()
+
+  const finished: { format: OutputFormat; file: FinishedFile }[][] = []
+  const history: BatchSize[] = []
+  let shard: OpenShard | undefined
+  let pending: Row[] = []
+  let rowsSeen = 0
+  let failed = false
+
+  const provisional = (format: OutputFormat, index: number): string =>
+    join(o.outDir, FORMAT_LAYOUT[format].dir, `${o.split}-${String(index).padStart(5, '0')}.${FORMAT_LAYOUT[format].ext}`)
+
+  async function openShard(): Promise<OpenShard> {
+    const index = finished.length
+    const writers: OpenShard['writers'] = []
+    for (const format of batchFormats) {
+      const dest = provisional(format, index)
+      const writer = format === 'parquet' ? await ParquetFileWriter.open(dest, builder.schema, parquetOptions) : await ArrowStreamFileWriter.open(dest, builder.schema)
+      writers.push({ format, writer })
+    }
+    return { size: { rows: 0, bytes: 0 }, writers }
+  }
+
+  async function finishShard(s: OpenShard): Promise<void> {
+    const files: { format: OutputFormat; file: FinishedFile }[] = []
+    finished.push(files)
+    for (const { format, writer } of s.writers) files.push({ format, file: await writer.finish() })
+  }
+
+  async function writeBatch(batch: RecordBatch): Promise<void> {
+    const size = { rows: batch.numRows, bytes: batch.data.byteLength }
+    history.push(size)
+    if (shard && startsNewShard(shard.size, size, limits)) {
+      const done = shard
+      shard = undefined
+      await finishShard(done)
+    }
+    shard ??= await openShard()
+    shard.size.rows += size.rows
+    shard.size.bytes += size.bytes
+    for (const { writer } of shard.writers) await writer.writeBatch(batch)
+  }
+
+  async function flush(rows: Row[]): Promise<void> {
+    const batch = builder.build(rows, rowsSeen)
+    rowsSeen += rows.length
+    if (batchFormats.length > 0) await writeBatch(batch)
+    await jsonl?.write(rows)
+    await jsonArray?.write(rows)
+  }
+
+  async function abort(): Promise<void> {
+    failed = true
+    const s = shard
+    shard = undefined
+    for (const w of s?.writers ?? []) await w.writer.abort()
+    for (const files of finished) for (const f of files) await f.file.discard()
+    await jsonl?.abort()
+    await jsonArray?.abort()
+  }
+
+  const guard = async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (failed) throw new Error(`${o.outDir}: the ${o.split} sink already failed or was aborted`)
+    try {
+      return await fn()
+    } catch (err) {
+      await abort()
+      throw err
+    }
+  }
+
+  return {
+    write: (rows) =>
+      guard(async () => {
+        for (const row of rows) {
+          pending.push(row)
+          if (pending.length === batchRows) {
+            const full = pending
+            pending = []
+            await flush(full)
+          }
+        }
+      }),
+    close: () =>
+      guard(async () => {
+        if (pending.length > 0) await flush(pending)
+        pending = []
+        // A split with no rows still gets one (empty) file per format, so readers see the schema.
+        if (batchFormats.length > 0 && shard === undefined && finished.length === 0) shard = await openShard()
+        if (shard) await finishShard(shard)
+        shard = undefined
+        const plan = planShards(history, limits)
+        if (batchFormats.length > 0 && history.length > 0 && plan.length !== finished.length) {
+          throw new Error(`internal: wrote ${finished.length} shards but the plan has ${plan.length}`)
+        }
+        const count = o.job ? o.job.count : finished.length
+        const written: WrittenFile[] = []
+        for (let i = 0; i < finished.length; i++) {
+          const index = o.job ? o.job.index : i
+          for (const { format, file } of finished[i]!) {
+            const rel = `${FORMAT_LAYOUT[format].dir}/${shardFileName(o.split, index, count, FORMAT_LAYOUT[format].ext)}`
+            written.push({ ...(await file.commit(join(o.outDir, rel))), file: rel })
+          }
+        }
+        if (jsonl) for (const f of await jsonl.close()) written.push({ ...f, file: jsonlPath(o.split, o.job) })
+        if (jsonArray) for (const f of await jsonArray.close()) written.push({ ...f, file: jsonArrayPath(o.split, o.job) })
+        failed = true // closed: later writes are errors
+        return written
+      }),
+    abort,
+  }
+}

@@ -1,0 +1,163 @@
+// Parquet through parquet-wasm 0.8.0 (parquet-rs 59.3): ZSTD, dictionary encoding, page index, embedded ARROW:schema.
+// Chosen over parquetjs-lite and kept behind BatchFileWriter so hyparquet-writer can replace it (docs/parquet-writer.md,
+// reference/ecosystem.md §0, §2). The encoding (and its wasm memory rules) lives in parquet-encoder.ts.
+//
+// On a multi-core machine the encoder runs in a worker thread (parquet-worker.ts): encoding was a fifth of
+// `pixcap convert`'s main-thread time, and it now overlaps with building the next batch. The worker sends the Parquet
+// bytes back and this thread appends them to the file in order, so the bytes equal the in-process ones.
+import { availableParallelism } from 'node:os'
+import type { TransferListItem } from 'node:worker_threads'
+import { Table, tableToIPC, type RecordBatch, type Schema } from 'apache-arrow'
+import { HF_METADATA_KEY } from './arrow-schema.js'
+import { OutputFile, type FinishedFile } from './output-file.js'
+import { encodeEmptyParquet, ParquetEncoder, wasmHeapBytes, type EncoderProps } from './parquet-encoder.js'
+import type { ParquetTask, ParquetTaskReply } from './parquet-worker.js'
+import type { BatchFileWriter } from './row-sink.js'
+import { createWorkerPool, workerModuleUrl, type WorkerPool } from '../workers/worker-pool.js'
+
+/** Row-group caps for the Hub viewer: <= 100 MB uncompressed per group (datasets MAX_ROW_GROUP_SIZE, ecosystem.md §4). */
+export interface ParquetOptions {
+  /** Max rows per row group: 10,000 for text rows; 100 when images are embedded (ecosystem.md §4). */
+  maxRowGroupRows: number
+  /** Max uncompressed bytes per row group. */
+  maxRowGroupBytes: number
+  /** Encode in a worker thread; default: when the machine has more than one core. */
+  worker?: boolean
+}
+
+/** Text+boxes rows: 10k-100k rows per group fit the viewer's budget (ecosystem.md §4 "Our target"). */
+export const TEXT_ROW_GROUP_ROWS = 10_000
+/** Embedded images: 100-row groups, as datasets and the viewer use for image data (ecosystem.md §4). */
+export const IMAGE_ROW_GROUP_ROWS = 100
+/** datasets config MAX_ROW_GROUP_SIZE = "100MB" (ecosystem.md §4). */
+export const MAX_ROW_GROUP_BYTES = 100 * 1024 * 1024
+/** Batches handed to the encoder and not yet written back: bounds memory while letting both threads work. */
+const MAX_IN_FLIGHT = 2
+
+let wasmHighWater = 0
+
+/** The largest parquet-wasm heap any writer in this process has used (in-process or in its worker), in bytes. */
+export function parquetWasmHighWaterBytes(): number {
+  return Math.max(wasmHighWater, wasmHeapBytes())
+}
+
+function encoderProps(schema: Schema, o: ParquetOptions): EncoderProps {
+  // The huggingface key goes into the footer's key-value metadata too: without it only pyarrow/datasets (via
+  // ARROW:schema) see the features, DuckDB/hyparquet do not (ecosystem.md §2, capabilities table).
+  const hf = schema.metadata.get(HF_METADATA_KEY)
+  return { maxRowGroupRows: o.maxRowGroupRows, maxRowGroupBytes: o.maxRowGroupBytes, keyValue: hf === undefined ? [] : [[HF_METADATA_KEY, hf]] }
+}
+
+/** The encoder in this thread or in a worker, behind one shape. */
+interface Encoder {
+  push(ipc: Uint8Array): Promise<Uint8Array[]>
+  finish(emptyIpc: Uint8Array): Promise<Uint8Array[]>
+  abort(): Promise<void>
+}
+
+function localEncoder(props: EncoderProps): Encoder {
+  const enc = new ParquetEncoder(props)
+  const note = <T>(v: T): T => ((wasmHighWater = Math.max(wasmHighWater, wasmHeapBytes())), v)
+  return {
+    push: async (ipc) => note(await enc.push(ipc)),
+    finish: async (emptyIpc) => note((await enc.finish()) ?? [encodeEmptyParquet(emptyIpc, props)]),
+    abort: () => enc.abort(),
+  }
+}
+
+function startWorker(): WorkerPool<ParquetTask, ParquetTaskReply> {
+  return createWorkerPool(workerModuleUrl(import.meta.url, 'parquet-worker'), 1)
+}
+
+/** A worker started ahead of its writer (it is idle and unref'd, so it never keeps the process alive). */
+let spare: WorkerPool<ParquetTask, ParquetTaskReply> | undefined
+
+/**
+ * Starts the encoder worker the next ParquetFileWriter will use, so its start-up (loading parquet-wasm) overlaps with
+ * reading the input instead of delaying the first batch. No-op where writers would encode in-process.
+ */
+export function prestartParquetWorker(): void {
+  if (spare === undefined && availableParallelism() > 1) spare = startWorker()
+}
+
+function workerEncoder(props: EncoderProps): Encoder {
+  const pool = spare ?? startWorker()
+  spare = undefined
+  const call = async (task: ParquetTask, transfer: TransferListItem[] = []): Promise<Uint8Array[]> => {
+    const reply = await pool.run(task, transfer)
+    wasmHighWater = Math.max(wasmHighWater, reply.wasmBytes)
+    return reply.chunks
+  }
+  void call({ op: 'start', props }).catch(() => {}) // a failed start fails the next call too
+  return {
+    push: (ipc) => {
+      // Move the batch's bytes instead of copying them (they are ours alone: tableToIPC made them for this call).
+      const own = ipc.byteOffset === 0 && ipc.byteLength === ipc.buffer.byteLength && ipc.buffer instanceof ArrayBuffer ? ipc : ipc.slice()
+      return call({ op: 'push', ipc: own }, [own.buffer as ArrayBuffer])
+    },
+    finish: async (emptyIpc) => {
+      try {
+        return await call({ op: 'finish', emptyIpc })
+      } finally {
+        await pool.close()
+      }
+    },
+    abort: () => pool.close(),
+  }
+}
+
+/** Streams record batches into one Parquet file. */
+export class ParquetFileWriter implements BatchFileWriter {
+  private rows = 0
+  /** Appends of encoded bytes, in batch order; the oldest is awaited once MAX_IN_FLIGHT are pending. */
+  private tail: Promise<void> = Promise.resolve()
+  private inFlight: Promise<void>[] = []
+
+  private constructor(
+    private readonly out: OutputFile,
+    private readonly schema: Schema,
+    private readonly encoder: Encoder,
+  ) {}
+
+  /** Opens a temporary file beside `provisionalDest` (and, by default on a multi-core machine, the encoder's worker). */
+  static async open(provisionalDest: string, schema: Schema, options: ParquetOptions): Promise<ParquetFileWriter> {
+    const out = await OutputFile.open(provisionalDest)
+    const props = encoderProps(schema, options)
+    const inWorker = options.worker ?? availableParallelism() > 1
+    return new ParquetFileWriter(out, schema, inWorker ? workerEncoder(props) : localEncoder(props))
+  }
+
+  async writeBatch(batch: RecordBatch): Promise<void> {
+    if (batch.numRows === 0) return
+    const encoded = this.encoder.push(tableToIPC(new Table([batch]), 'stream'))
+    this.rows += batch.numRows
+    this.tail = this.tail.then(() => encoded).then((chunks) => this.append(chunks))
+    this.tail.catch(() => {}) // observed by the awaits below; never an unhandled rejection meanwhile
+    this.inFlight.push(this.tail)
+    while (this.inFlight.length > MAX_IN_FLIGHT) await this.inFlight.shift()
+  }
+
+  private async append(chunks: Uint8Array[]): Promise<void> {
+    for (const c of chunks) await this.out.write(c)
+  }
+
+  async finish(): Promise<FinishedFile> {
+    try {
+      this.inFlight = []
+      await this.tail
+      await this.append(await this.encoder.finish(tableToIPC(new Table(this.schema), 'stream')))
+      return await this.out.finish(this.rows)
+    } catch (err) {
+      await this.encoder.abort().catch(() => {})
+      await this.out.abort()
+      throw err
+    }
+  }
+
+  async abort(): Promise<void> {
+    this.inFlight = []
+    await this.encoder.abort() // first: pending pushes then fail instead of waiting
+    await this.tail.catch(() => {})
+    await this.out.abort()
+  }
+}

@@ -1,0 +1,11 @@
+// pixcap/sources: the source seam and each registered source's reader (docs/sources.md).
+export * from './source-reader.js'
+export * from './source-probe.js'
+export * from './split-name.js'
+export * from './registry.js'
+export * from './open-source.js'
+export { readPix2Cap, PIX2CAP_SOURCE, type Pix2CapReader, type ReadPix2CapOptions } from './pix2cap/read-pix2cap.js'
+export type { Pix2CapIssue, Pix2CapIssueKind, Pix2CapReport } from './pix2cap/report.js'
+export * from './pix2cap/raw-schema.js'
+export { readCocoRegionCaptions, readCocoRegionCaptionsFile, COCO_REGION_CAPTIONS_SOURCE } from './coco-region-captions/read-coco-region-captions.js'
+export { RawCocoRegionCaptions, checkRegionBox } from './coco-region-captions/raw-schema.js'
