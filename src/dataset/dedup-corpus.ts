@@ -112,41 +112,63 @@ export async function dedupCorpus(o: DedupCorpusOptions): Promise<DedupCorpusRes
     }
   }
 
-  // Captions: per kept image, per pixel box, against the captions kept so far.
-  const dropByRow = new Map<number, Map<number, { duplicateOf: string; near: boolean; similarity: number }>>()
+  // Captions: per kept image, per pixel box. First identical captions (normalised) collapse onto their first
+  // occurrence, then the survivors are compared for near-identity in corpus order; a removal always names a kept
+  // region (an identical copy of a caption that was itself removed as near-identical names that one's keeper), so
+  // the counts do not depend on the order the regions were shuffled into.
+  type Hit = { duplicateOf: string; near: boolean; similarity: number; identicalTo?: string }
+  const dropByRow = new Map<number, Map<number, Hit>>()
   let identical = 0
   let near = 0
   if (doCaptions) {
-    const keptCaptions = new Map<string, { caption: string; norm: string; regionId: string }[]>()
+    const groups = new Map<string, { row: number; k: number; caption: string; norm: string; regionId: string }[]>()
     rowRegionList.forEach(({ key, regions }, rowIndex) => {
       if (removedImage.has(key)) return
       regions.forEach((r, k) => {
         if (r.caption === undefined || r.bbox === undefined) return
         const group = `${key}\u0000${r.bbox.map((v) => Math.round(v)).join(',')}`
-        const list = keptCaptions.get(group) ?? []
-        const norm = normalizeCaption(r.caption)
-        const regionId = r.regionId ?? `${key}:${rowIndex}:${k}`
-        let hit: { duplicateOf: string; near: boolean; similarity: number } | undefined
-        for (const c of list) {
-          if (c.norm === norm) {
-            hit = { duplicateOf: c.regionId, near: false, similarity: 1 }
-            break
-          }
-          const s = captionSimilarity(c.caption, r.caption)
-          if (s >= threshold && (hit === undefined || s > hit.similarity)) hit = { duplicateOf: c.regionId, near: true, similarity: s }
-        }
-        if (hit) {
-          if (hit.near) near++
-          else identical++
-          const m = dropByRow.get(rowIndex) ?? new Map()
-          m.set(k, hit)
-          dropByRow.set(rowIndex, m)
-        } else {
-          list.push({ caption: r.caption, norm, regionId })
-          keptCaptions.set(group, list)
-        }
+        const list = groups.get(group) ?? []
+        list.push({ row: rowIndex, k, caption: r.caption, norm: normalizeCaption(r.caption), regionId: r.regionId ?? `${key}:${rowIndex}:${k}` })
+        groups.set(group, list)
       })
     })
+    const drop = (row: number, k: number, hit: Hit): void => {
+      const m = dropByRow.get(row) ?? new Map<number, Hit>()
+      m.set(k, hit)
+      dropByRow.set(row, m)
+    }
+    for (const list of groups.values()) {
+      if (list.length < 2) continue
+      const firstOfText = new Map<string, (typeof list)[number]>()
+      const survivors: (typeof list)[number][] = []
+      const copies: { c: (typeof list)[number]; of: (typeof list)[number] }[] = []
+      for (const c of list) {
+        const first = firstOfText.get(c.norm)
+        if (first) copies.push({ c, of: first })
+        else {
+          firstOfText.set(c.norm, c)
+          survivors.push(c)
+        }
+      }
+      const keeperOf = new Map<string, { regionId: string; similarity: number }>()
+      const kept: (typeof list)[number][] = []
+      for (const c of survivors) {
+        let best: { regionId: string; similarity: number } | undefined
+        for (const k of kept) {
+          const sim = captionSimilarity(k.caption, c.caption)
+          if (sim >= threshold && (best === undefined || sim > best.similarity)) best = { regionId: k.regionId, similarity: sim }
+        }
+        if (best) {
+          keeperOf.set(c.regionId, best)
+          near++
+          drop(c.row, c.k, { duplicateOf: best.regionId, near: true, similarity: best.similarity })
+        } else kept.push(c)
+      }
+      for (const { c, of } of copies) {
+        identical++
+        drop(c.row, c.k, { duplicateOf: keeperOf.get(of.regionId)?.regionId ?? of.regionId, near: false, similarity: 1, identicalTo: of.regionId })
+      }
+    }
   }
 
   const out = await openDerivedCorpus({
@@ -183,7 +205,9 @@ export async function dedupCorpus(o: DedupCorpusOptions): Promise<DedupCorpusRes
             imageId: key,
             regionId: r.regionId ?? `${key}:${index}:${k}`,
             reason: hit.near ? 'near_duplicate' : 'duplicate',
-            detail: hit.near ? `caption ${Math.round(hit.similarity * 100)}% similar to region ${hit.duplicateOf}'s (same box; threshold ${threshold})` : `same caption as region ${hit.duplicateOf} (same box)`,
+            detail: hit.near
+              ? `caption ${Math.round(hit.similarity * 100)}% similar to region ${hit.duplicateOf}'s (same box; threshold ${threshold})`
+              : `same caption as region ${hit.identicalTo}${hit.identicalTo !== hit.duplicateOf ? `, itself a near-duplicate of region ${hit.duplicateOf}` : ''} (same box)`,
             duplicateOf: hit.duplicateOf,
           })
         }

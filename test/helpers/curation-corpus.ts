@@ -45,6 +45,8 @@ export async function sceneJpeg(seed: number, o: { quality?: number; scale?: num
 export interface TestImage {
   id: number
   photo: Buffer
+  /** Pixel size the annotation states (default SCENE_W x SCENE_H). */
+  size?: [number, number]
   regions: { bbox: [number, number, number, number]; caption: string }[]
 }
 
@@ -60,7 +62,7 @@ export async function writePix2CapSet(dir: string, images: TestImage[], split = 
     info: {},
     licenses: [],
     categories: [{ id: 1, name: 'person', isthing: 1, supercategory: 'person', color: [220, 20, 60] }],
-    images: images.map((im) => ({ id: im.id, file_name: cocoName(im.id), width: SCENE_W, height: SCENE_H })),
+    images: images.map((im) => ({ id: im.id, file_name: cocoName(im.id), width: im.size?.[0] ?? SCENE_W, height: im.size?.[1] ?? SCENE_H })),
     annotations: images.map((im) => ({
       image_id: im.id,
       file_name: cocoName(im.id, 'png'),
