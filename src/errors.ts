@@ -54,3 +54,15 @@ export class UsageError extends Error {
     this.name = 'UsageError'
   }
 }
+
+/**
+ * A library option with a bad value or a missing partner. The message names options as the library call spells them
+ * (`panopticDir`, `shard.count`); `options` lists every name the message uses, so the CLI can show its own flags
+ * (`--panoptic-dir`, `--num-shards`) instead: flag names live only in cli/.
+ */
+export class OptionError extends UsageError {
+  constructor(readonly options: readonly string[], message: string) {
+    super(message)
+    this.name = 'OptionError'
+  }
+}

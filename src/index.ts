@@ -31,6 +31,11 @@ export {
   type Pix2CapReport,
 } from './sources/pix2cap/read-pix2cap.js'
 export * from './sources/pix2cap/raw-schema.js'
+export { SOURCES, type SourceName } from './sources/registry.js'
+export { openSource, detectSource, sourceNamed, type OpenAnySourceOptions } from './sources/open-source.js'
+export type { SourceDefinition, SourceReader, OpenSourceOptions } from './sources/source-reader.js'
+export { probeFile, type SourceProbe } from './sources/source-probe.js'
+export { readCocoRegionCaptions, COCO_REGION_CAPTIONS_SOURCE } from './sources/coco-region-captions/read-coco-region-captions.js'
 export {
   FilterPolicy,
   DEFAULT_FILTER_POLICY,
@@ -40,8 +45,8 @@ export {
 } from './dataset/filter-policy.js'
 export { filterImages, checkRegion, xdecoderImageRuleHit, type FilterCounts, type FilteredImages, type FilterImagesOptions } from './dataset/filter-images.js'
 export { createStats, addImage, mergeStats, summarizeStats, distributionOf, wordCount, type StatsAccumulator, type StatsSummary } from './dataset/stats.js'
-export { statsPix2Cap, type StatsPix2CapOptions, type StatsPix2CapResult } from './dataset/pix2cap-stats.js'
-export { validatePix2Cap, type ValidatePix2CapOptions, type ValidationIssue, type ValidationReport } from './dataset/validate-pix2cap.js'
+export { statsSource, type StatsSourceOptions, type StatsSourceResult } from './dataset/pix2cap-stats.js'
+export { validateSource, type ValidateSourceOptions, type ValidationIssue, type ValidationReport } from './dataset/validate-pix2cap.js'
 export * from './metrics/index.js'
 export { evalPanoptic, type PanopticEvalOptions, type PanopticEvalResult, type PanopticImageOutcome } from './eval/panoptic-eval.js'
 export { evalPanopticCaptions, ROUGE_L_PAIR_SCORER, DEFAULT_DETECTION_SCORE, type CaptionPairScorer, type PanopticCaptionResult } from './eval/panoptic-captions.js'

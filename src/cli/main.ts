@@ -1,7 +1,8 @@
 // The only place that prints errors and decides exit codes (STYLE.md §11).
 // Commands are listed from the registry without loading them; only the chosen one's module is imported, so help and
 // --version start fast.
-import { PixcapError, UsageError } from '../errors.js'
+import { OptionError, PixcapError, UsageError } from '../errors.js'
+import { withFlags } from './option-flags.js'
 import { createRedactor } from '../runs/redact.js'
 import { renderCommandHelp, type CliIo } from './command.js'
 import { COMMANDS, type CommandEntry } from './registry.js'
@@ -120,7 +121,8 @@ export async function main(argv: string[], rawIo: CliIo = processIo()): Promise<
     return await command.run(rest, io)
   } catch (err) {
     if (err instanceof UsageError) {
-      reportError(io, json, { code: 'usage', message: err.message, ...(err.usage ? { usage: err.usage } : {}) }, `${err.message}\n${err.usage ? `\nUsage: ${err.usage}\n` : ''}`)
+      const message = err instanceof OptionError ? withFlags(err) : err.message
+      reportError(io, json, { code: 'usage', message, ...(err.usage ? { usage: err.usage } : {}) }, `${message}\n${err.usage ? `\nUsage: ${err.usage}\n` : ''}`)
       return 2
     }
     if (err instanceof PixcapError) {

@@ -1,21 +1,9 @@
 // Progress is a typed event the library yields; only the CLI draws it, on a TTY, and never under --json (STYLE.md §8).
 import type { CliIo } from './command.js'
+import type { ProgressEvent, ProgressSink } from '../util/progress.js'
 
-/** A progress update from any long-running library function. */
-export interface ProgressEvent {
-  kind: 'progress'
-  /** What is being counted, e.g. `images`, `masks`, `rows`. */
-  stage: string
-  done: number
-  /** Unknown totals are allowed (streams). */
-  total?: number
-}
-
-/** Something that consumes progress events. */
-export type ProgressSink = (event: ProgressEvent) => void
-
-/** A no-op sink for library callers that do not care. */
-export const noProgress: ProgressSink = () => {}
+export type { ProgressEvent, ProgressSink } from '../util/progress.js'
+export { noProgress } from '../util/progress.js'
 
 /**
  * Returns a sink that redraws one status line on stderr when it is a TTY and `quiet` is false,

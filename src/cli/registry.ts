@@ -14,10 +14,10 @@ export interface CommandEntry {
 const entry = (name: string, summary: string, load: () => Promise<Command>): CommandEntry => ({ name, summary, load })
 
 export const COMMANDS: CommandEntry[] = [
-  entry('validate', 'check a Pix2Cap-COCO file against its schema, its panoptic PNGs and (optionally) its photos', async () => (await import('./commands/validate.js')).validateCommand),
-  entry('stats', 'statistics of a Pix2Cap-COCO annotation file', async () => (await import('./commands/stats.js')).statsCommand),
+  entry('validate', 'check an annotation file against its schema, its panoptic PNGs (Pix2Cap-COCO) and (optionally) its photos', async () => (await import('./commands/validate.js')).validateCommand),
+  entry('stats', 'statistics of an annotation file (Pix2Cap-COCO, COCO region captions, ...)', async () => (await import('./commands/stats.js')).statsCommand),
   entry('preview', 'draw the regions of images (masks, boxes, labels) to PNG files', async () => (await import('./commands/preview.js')).previewCommand),
-  entry('convert', 'convert Pix2Cap-COCO into a training corpus (gpt4roi, densecoco, vgdata, llava, sharegpt, qwen-vl, osprey, vip-llava)', async () => (await import('./commands/convert.js')).convertCommand),
+  entry('convert', 'convert a dataset (Pix2Cap-COCO, COCO region captions, ...) into a training corpus (gpt4roi, densecoco, vgdata, llava, sharegpt, qwen-vl, osprey, vip-llava)', async () => (await import('./commands/convert.js')).convertCommand),
   entry('merge-manifests', 'join the outputs of convert --shard-index/--num-shards jobs into one corpus', async () => (await import('./commands/merge-manifests.js')).mergeManifestsCommand),
   entry('split', "split a corpus by image into train/validation/test (seeded; an image's regions never in two splits)", async () => (await import('./commands/split.js')).splitCommand),
   entry('mix', 'mix corpora of one format by weights or target counts (seeded up/down-sampling) into one dataset', async () => (await import('./commands/mix.js')).mixCommand),

@@ -1,11 +1,11 @@
-// `pixcap convert`: Pix2Cap-COCO JSON -> filtered regions -> a target format -> a corpus on disk
+// `pixcap convert`: any registered source (sources/registry.ts) -> filtered regions -> a target format -> a corpus on disk
 // (ARCHITECTURE.md "A corpus on disk"): data files, rejects.jsonl, sidecars, and manifest.json written LAST.
 // Everything streams: the reader yields one image at a time, the filter and format work per image, the sinks write
 // 1k-row batches. Same input + same seed -> byte-identical files (formats seed per image; writers are deterministic).
 // On any failure every temporary file is removed and no manifest is written.
 import { rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { PixcapError, UsageError } from '../errors.js'
+import { OptionError, PixcapError, UsageError } from '../errors.js'
 import { filterImages } from '../dataset/filter-images.js'
 import { DEFAULT_FILTER_POLICY, type FilterPolicy } from '../dataset/filter-policy.js'
 import { FORMATS, type FormatName } from '../formats/registry.js'
@@ -20,7 +20,9 @@ import { writeRender } from '../io/draw-prompts.js'
 import { withRegionMasks } from '../io/region-masks.js'
 import { deriveSeed } from '../util/rng.js'
 import type { ShardLimits } from '../io/shards.js'
-import { readPix2Cap, type Pix2CapReport, type SplitSource } from '../sources/pix2cap/read-pix2cap.js'
+import { openSource } from '../sources/open-source.js'
+import type { SplitSource } from '../sources/split-name.js'
+import type { SourceReport } from '../records/source-report.js'
 import { checkInputFile } from '../io/input-file.js'
 import { prepareOutDir } from '../io/prepare-out-dir.js'
 import type { ImageRecord } from '../records/region-record.js'
@@ -34,8 +36,10 @@ import { selectShard } from './select-shard.js'
 
 /** Options of {@link convertDataset}. */
 export interface ConvertOptions {
-  /** Pix2Cap-COCO JSON. */
+  /** The source's annotation file (Pix2Cap-COCO JSON, COCO region captions, ...). */
   annotations: string
+  /** A registered source name (sources/registry.ts); default: detected from the file's shape. */
+  from?: string
   panopticDir?: string
   imagesDir?: string
   to: FormatName
@@ -89,7 +93,7 @@ export interface ConvertResult {
   outDir: string
   manifestPath: string
   manifest: Manifest
-  reader: Pick<Pix2CapReport, 'errors' | 'warnings'> & { rejectInvalid: boolean }
+  reader: Pick<SourceReport, 'errors' | 'warnings'> & { source: string; rejectInvalid: boolean }
   /** Where the split name came from (`--split`, the file name, or the default `train`). */
   splitSource: SplitSource
   /** Files of a previous corpus removed by `overwrite`. */
@@ -100,7 +104,7 @@ export interface ConvertResult {
 const LISTED_READER_ERRORS = 20
 
 /** Passes the reader's entries on; at the end, stops with the list of reader errors unless they are accepted. */
-async function* stopOnReaderErrors<T>(entries: AsyncIterable<T>, report: Pix2CapReport, accept: boolean): AsyncGenerator<T> {
+async function* stopOnReaderErrors<T>(entries: AsyncIterable<T>, report: SourceReport, accept: boolean): AsyncGenerator<T> {
   yield* entries
   if (accept || report.errors === 0) return
   const errors = report.issues.filter((i) => i.severity === 'error')
@@ -175,12 +179,13 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
   const format: TargetFormat | undefined = (FORMATS as Record<string, TargetFormat>)[o.to]
   if (!format) throw new UsageError(`--to must be one of ${Object.keys(FORMATS).join(', ')}, got "${o.to}"`)
   checkOptions(o, format)
-  await checkInputFile(o.annotations, 'the Pix2Cap-COCO annotations JSON')
+  await checkInputFile(o.annotations, 'the annotations file')
   const verify = o.verifyMasks ?? o.panopticDir !== undefined
   const seed = o.seed ?? DEFAULT_SEED
   const policy = o.filterPolicy ?? DEFAULT_FILTER_POLICY
   const loaded = await loadTemplates(o.templates)
-  const reader = readPix2Cap({ annotations: o.annotations, ...(o.split ? { split: o.split } : {}) })
+  const { definition, reader } = await openSource({ annotations: o.annotations, ...(o.from !== undefined ? { from: o.from } : {}), ...(o.split ? { split: o.split } : {}) })
+  if (o.panopticDir !== undefined && !definition.panopticMasks) throw new OptionError(['panopticDir'], `panopticDir: source ${definition.name} has no panoptic masks to check or read`)
   const split = reader.split
   const formatOptions = parseFormatOptions(format, o.formatOptions ?? {})
   const needs = checkNeeds(o, format, formatOptions)
@@ -247,7 +252,7 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
       files.sort((a, b) => Number(a.kind === 'image') - Number(b.kind === 'image'))
       if (format.sidecars) {
         const primary = sidecarDataKind(formats)
-        for (const side of format.sidecars({ name: 'pix2cap_coco', splits: [{ split, rows: samples, files: files.filter((f) => f.kind === primary).map((f) => f.file) }] })) {
+        for (const side of format.sidecars({ name: reader.source.replace(/-/g, '_'), splits: [{ split, rows: samples, files: files.filter((f) => f.kind === primary).map((f) => f.file) }] })) {
           await writeFileAtomic(join(o.outDir, side.path), side.content)
           files.push({ file: side.path, kind: 'sidecar', rows: 0, bytes: Buffer.byteLength(side.content), sha256: sha256(side.content) })
         }
@@ -322,7 +327,7 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
     outDir: o.outDir,
     manifestPath,
     manifest,
-    reader: { errors: reader.report.errors, warnings: reader.report.warnings, rejectInvalid: o.rejectInvalid === true },
+    reader: { source: reader.source, errors: reader.report.errors, warnings: reader.report.warnings, rejectInvalid: o.rejectInvalid === true },
     splitSource: reader.splitSource,
     overwritten,
   }

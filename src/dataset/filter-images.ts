@@ -1,9 +1,8 @@
 // Applies a FilterPolicy to a stream of images: kept images (with their kept regions) stream on, every dropped region
 // becomes a RejectRecord with a reason code and a human detail, and regions in = kept + rejected is checked at the end
-// (ARCHITECTURE.md, corpus invariant). Segments the reader could not use (SourceImage.dropped) become rejects too.
+// (ARCHITECTURE.md, corpus invariant). Segments the reader could not use (SourceEntry.dropped) become rejects too.
 import { PixcapError } from '../errors.js'
-import type { ImageRecord, RegionRecord, RejectReason, RejectRecord } from '../records/index.js'
-import type { SourceImage } from '../sources/pix2cap/map-annotation.js'
+import type { ImageRecord, RegionRecord, RejectReason, RejectRecord, SourceEntry } from '../records/index.js'
 import { MARK_LEFTOVER } from './caption-checks.js'
 import { charLength, XDECODER_MIN_DESCRIPTION_LEN, type FilterPolicy } from './filter-policy.js'
 
@@ -99,13 +98,13 @@ export function xdecoderImageRuleHit(image: ImageRecord): RegionRecord | null {
   return null
 }
 
-function toSourceImage(item: ImageRecord | SourceImage): SourceImage {
+function toSourceEntry(item: ImageRecord | SourceEntry): SourceEntry {
   return 'record' in item && 'dropped' in item ? item : { imageId: item.imageId, record: item, dropped: [] }
 }
 
 /** Filters `images` (records, or reader entries carrying dropped segments) by `policy`. */
 export function filterImages(
-  images: AsyncIterable<ImageRecord | SourceImage> | Iterable<ImageRecord | SourceImage>,
+  images: AsyncIterable<ImageRecord | SourceEntry> | Iterable<ImageRecord | SourceEntry>,
   policy: FilterPolicy,
   options: FilterImagesOptions = {},
 ): FilteredImages {
@@ -123,7 +122,7 @@ export function filterImages(
   async function* run(): AsyncGenerator<ImageRecord> {
     let source = 'unknown'
     for await (const item of images) {
-      const { record, dropped, imageId } = toSourceImage(item)
+      const { record, dropped, imageId } = toSourceEntry(item)
       if (record) source = record.source
       counts.regionsIn += dropped.length + (record?.regions.length ?? 0)
       for (const d of dropped) {

@@ -1,16 +1,18 @@
-// `pixcap stats` as a library function: stream a Pix2Cap-COCO JSON through the stats accumulator, and through the
+// `pixcap stats` as a library function: stream any registered source through the stats accumulator, and through the
 // filter policy to show what it would keep and reject.
-import type { ProgressSink } from '../cli/progress.js'
-import { readPix2Cap, type SourceImage } from '../sources/pix2cap/read-pix2cap.js'
-import type { ImageRecord } from '../records/index.js'
+import type { ProgressSink } from '../util/progress.js'
+import { openSource } from '../sources/open-source.js'
+import type { ImageRecord, SourceEntry } from '../records/index.js'
 import { captionFindings, type CaptionFindingKind } from './caption-checks.js'
 import { filterImages, type FilterCounts } from './filter-images.js'
 import { DEFAULT_FILTER_POLICY, type FilterPolicy } from './filter-policy.js'
 import { addImage, createStats, summarizeStats, type StatsAccumulator, type StatsSummary } from './stats.js'
 
-/** Options of statsPix2Cap. */
-export interface StatsPix2CapOptions {
+/** Options of statsSource. */
+export interface StatsSourceOptions {
   annotations: string
+  /** A registered source name (sources/registry.ts); default: detected from the file's shape. */
+  from?: string
   categories?: string
   split?: string
   /** Policy whose effect is reported; default DEFAULT_FILTER_POLICY. */
@@ -18,9 +20,11 @@ export interface StatsPix2CapOptions {
   onProgress?: ProgressSink
 }
 
-/** Result of statsPix2Cap: stats of every readable segment (before filtering), the reader's losses, the policy's effect. */
-export interface StatsPix2CapResult {
+/** Result of statsSource: stats of every readable segment (before filtering), the reader's losses, the policy's effect. */
+export interface StatsSourceResult {
   file: string
+  /** The source that read the file. */
+  source: string
   split: string
   stats: StatsSummary
   reader: { errors: number; warnings: number; segments: number; droppedSegments: number }
@@ -48,7 +52,7 @@ function noteCaptions(record: ImageRecord, w: CaptionWarnings): void {
   }
 }
 
-async function* counted(entries: AsyncIterable<SourceImage>, acc: StatsAccumulator, w: CaptionWarnings): AsyncGenerator<SourceImage> {
+async function* counted(entries: AsyncIterable<SourceEntry>, acc: StatsAccumulator, w: CaptionWarnings): AsyncGenerator<SourceEntry> {
   for await (const entry of entries) {
     if (entry.record) addImage(acc, entry.record)
     if (entry.record) noteCaptions(entry.record, w)
@@ -56,9 +60,9 @@ async function* counted(entries: AsyncIterable<SourceImage>, acc: StatsAccumulat
   }
 }
 
-/** Computes statistics of a Pix2Cap-COCO JSON (every valid segment, before any filter policy) in one streaming pass. */
-export async function statsPix2Cap(options: StatsPix2CapOptions): Promise<StatsPix2CapResult> {
-  const reader = readPix2Cap(options)
+/** Computes statistics of a source file (every valid region, before any filter policy) in one streaming pass. */
+export async function statsSource(options: StatsSourceOptions): Promise<StatsSourceResult> {
+  const { reader } = await openSource(options)
   const acc = createStats()
   const policy = options.policy ?? DEFAULT_FILTER_POLICY
   // Rejects are only counted here: a sink that drops them keeps memory flat.
@@ -68,6 +72,7 @@ export async function statsPix2Cap(options: StatsPix2CapOptions): Promise<StatsP
   const r = reader.report
   return {
     file: options.annotations,
+    source: reader.source,
     split: reader.split,
     stats: summarizeStats(acc),
     reader: { errors: r.errors, warnings: r.warnings, segments: r.counts.segments, droppedSegments: r.counts.droppedSegments },

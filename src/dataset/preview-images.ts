@@ -1,15 +1,17 @@
 // `pixcap preview`: writes one PNG per selected image with its regions drawn (src/io/region-preview.ts), so a
 // person can check boxes, masks and categories at a glance before converting.
 import { join } from 'node:path'
-import type { ProgressSink } from '../cli/progress.js'
+import type { ProgressSink } from '../util/progress.js'
 import { renderRegionPreview } from '../io/region-preview.js'
 import type { ImageRecord } from '../records/region-record.js'
-import { readPix2Cap } from '../sources/pix2cap/read-pix2cap.js'
+import { openSource } from '../sources/open-source.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
 
 /** What to preview. */
 export interface PreviewImagesOptions {
   annotations: string
+  /** A registered source name (sources/registry.ts); default: detected from the file's shape. */
+  from?: string
   imagesDir: string
   panopticDir?: string
   categories?: string
@@ -22,7 +24,7 @@ export interface PreviewImagesOptions {
 
 /** Renders previews; returns the written files. The images are chosen first, so progress counts to the number drawn. */
 export async function previewImages(o: PreviewImagesOptions): Promise<{ files: string[] }> {
-  const reader = readPix2Cap({ annotations: o.annotations, ...(o.categories ? { categories: o.categories } : {}) })
+  const { reader } = await openSource({ annotations: o.annotations, ...(o.from !== undefined ? { from: o.from } : {}), ...(o.categories ? { categories: o.categories } : {}) })
   const wanted = new Set(o.imageIds ?? [])
   const limit = o.limit ?? (wanted.size > 0 ? Infinity : 12)
   const chosen: ImageRecord[] = []

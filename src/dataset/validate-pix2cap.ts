@@ -1,23 +1,25 @@
-// `pixcap validate` as a library function: schema + join report (the reader), panoptic PNG checks (verifyMasks, the
-// panopticapi sanity checks plus bbox/area), and with `imagesDir` the photos: present, and of the size images[] says.
+// `pixcap validate` as a library function: schema + join report (any registered source's reader), panoptic PNG checks
+// (verifyMasks, the panopticapi sanity checks plus bbox/area; for sources with panoptic masks), and with `imagesDir` the photos: present, and of the size images[] says.
 // Every problem is located by file + JSON path; nothing stops at the first one, except a file that cannot be parsed
 // at all (truncated, wrong top-level type), which ends the report with that one fatal error.
 import { basename } from 'node:path'
 import sharp, { type Metadata } from 'sharp'
-import type { ProgressSink } from '../cli/progress.js'
-import { PixcapError, toJsonPath } from '../errors.js'
+import type { ProgressSink } from '../util/progress.js'
+import { OptionError, PixcapError, toJsonPath } from '../errors.js'
 import { resolveInside } from '../io/safe-path.js'
 import { verifyMasks, type MaskIssue } from '../io/verify-masks.js'
 import type { ImageRecord } from '../records/index.js'
 import { captionFindings } from './caption-checks.js'
-import { readPix2Cap } from '../sources/pix2cap/read-pix2cap.js'
-import type { Pix2CapIssue } from '../sources/pix2cap/report.js'
+import { openSource } from '../sources/open-source.js'
+import type { SourceIssue } from '../records/index.js'
 
-/** Options of validatePix2Cap. */
-export interface ValidatePix2CapOptions {
+/** Options of validateSource. */
+export interface ValidateSourceOptions {
   annotations: string
-  /** Folder of the panoptic PNGs (`annotations[].file_name` is relative to it). */
-  panopticDir: string
+  /** A registered source name (sources/registry.ts); default: detected from the file's shape. */
+  from?: string
+  /** Folder of the panoptic PNGs (`annotations[].file_name` is relative to it); required by sources with panoptic masks. */
+  panopticDir?: string
   /** Folder of the photos (`images[].file_name`); without it photos are not checked. */
   imagesDir?: string
   categories?: string
@@ -49,6 +51,8 @@ export interface ValidationIssue {
 export interface ValidationReport {
   ok: boolean
   file: string
+  /** The source that read the file. */
+  source: string
   split: string
   errors: number
   warnings: number
@@ -62,11 +66,12 @@ const JOIN_KINDS = new Set(['duplicate_image_id', 'duplicate_annotation', 'dupli
 /** Open photo checks at once (each reads only a file header). */
 const IMAGE_CHECKS_IN_FLIGHT = 8
 
-/** Validates a Pix2Cap-COCO JSON against its panoptic PNGs (and photos); returns every problem found. */
-export async function validatePix2Cap(options: ValidatePix2CapOptions): Promise<ValidationReport> {
+/** Validates a source file (against its panoptic PNGs when it has them, and its photos); returns every problem found. */
+export async function validateSource(options: ValidateSourceOptions): Promise<ValidationReport> {
   const file = options.annotations
   const originFile = basename(file)
-  const reader = readPix2Cap(options)
+  const { definition, reader } = await openSource(options)
+  if (definition.panopticMasks && options.panopticDir === undefined) throw new OptionError(['panopticDir'], `panopticDir: ${definition.name} files are checked against their panoptic PNGs; give their folder`)
   const issues: ValidationIssue[] = []
   // Photo checks finish in any order; their issues are kept per image and reported in input order after the mask
   // issues, so a report never depends on which file read finished first.
@@ -151,13 +156,17 @@ export async function validatePix2Cap(options: ValidatePix2CapOptions): Promise<
 
   let fatal: PixcapError | null = null
   try {
-    for await (const check of verifyMasks(recordsWithSideChecks(), {
-      panopticDir: options.panopticDir,
-      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    })) {
-      counts.masksChecked++
-      for (const m of check.issues) addMaskIssue(m)
+    if (options.panopticDir !== undefined && definition.panopticMasks) {
+      for await (const check of verifyMasks(recordsWithSideChecks(), {
+        panopticDir: options.panopticDir,
+        ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      })) {
+        counts.masksChecked++
+        for (const m of check.issues) addMaskIssue(m)
+      }
+    } else {
+      for await (const _ of recordsWithSideChecks()) void _
     }
     await Promise.all(imageChecks)
   } catch (err) {
@@ -177,7 +186,7 @@ export async function validatePix2Cap(options: ValidatePix2CapOptions): Promise<
     })
   }
 
-  const readerIssues: ValidationIssue[] = reader.report.issues.map((i: Pix2CapIssue) => ({
+  const readerIssues: ValidationIssue[] = reader.report.issues.map((i: SourceIssue) => ({
     stage: JOIN_KINDS.has(i.kind) ? 'join' : 'json',
     kind: i.kind,
     severity: i.severity,
@@ -197,6 +206,7 @@ export async function validatePix2Cap(options: ValidatePix2CapOptions): Promise<
   return {
     ok: errors === 0,
     file,
+    source: reader.source,
     split: reader.split,
     errors,
     warnings: all.length - errors,

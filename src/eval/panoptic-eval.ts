@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os'
 import { PixcapError } from '../errors.js'
 import { resolveInside } from '../io/safe-path.js'
-import { noProgress, type ProgressSink } from '../cli/progress.js'
+import { noProgress, type ProgressSink } from '../util/progress.js'
 import {
   categoryStat, emptyPqStats, mergePqStatsInto, pqStatsToJSON, summarizePq,
   type PqCategoryInfo, type PqCategoryStat, type PqStats, type PqSummary,

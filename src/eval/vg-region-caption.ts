@@ -5,13 +5,15 @@
 // bridge with the box as [x1, y1, x2, y2] divided by [W, H, W, H]; upstream divides by the image's actual size
 // (PIL), so with --images-dir we read W and H from the image header, otherwise from the JSON.
 // VG test variants differ (GRiT/ASM multi-region vs GLaMM single-region), so the file's sha256 is recorded.
+// The file is read by the registered `coco-region-captions` source (its schema, its box rule), the same reader that
+// `pixcap convert --from coco-region-captions` uses; the layout join below is the evaluation's own.
 import { access } from 'node:fs/promises'
-import { z } from 'zod'
 import { PixcapError } from '../errors.js'
 import { readImageSize } from '../io/image-size.js'
-import { readJsonFile } from '../io/read-json.js'
 import { resolveInside } from '../io/safe-path.js'
 import type { RegionQuestion } from '../schemas/region-qa.js'
+import { readCocoRegionCaptionsFile } from '../sources/coco-region-captions/read-coco-region-captions.js'
+import { checkRegionBox } from '../sources/coco-region-captions/raw-schema.js'
 import { openAtomic, writeFileAtomic } from '../util/atomic-write.js'
 import { sha256File } from '../util/sha256.js'
 
@@ -20,15 +22,6 @@ import { sha256File } from '../util/sha256.js'
  * `<image>` and `<bbox>` are placeholders the bridge expands.
  */
 export const VG_REGION_PROMPT = 'The <image> provides an overview of the picture.\nCan you give a description of the region mentioned by `region1 <bbox>`?'
-
-const Id = z.union([z.number(), z.string()])
-const BBox = z.array(z.number()).length(4)
-
-/** The GLaMM/GRiT-format test file (only the keys we read). */
-export const RawVgCaptionTest = z.looseObject({
-  images: z.array(z.looseObject({ id: Id, file_name: z.string(), width: z.number().positive().optional(), height: z.number().positive().optional() })),
-  annotations: z.array(z.looseObject({ id: Id, image_id: Id, bbox: z.unknown(), caption: z.string() })),
-})
 
 /** One bridge question (a line of questions.jsonl): the shared question line of src/schemas/region-qa.ts. */
 export type VgQuestion = RegionQuestion
@@ -62,20 +55,6 @@ export interface VgPrepareResult {
   unusedAnnotations: number
 }
 
-/** Checks a COCO xywh box; returns it or throws with the JSON path. */
-function checkBox(value: unknown, file: string, path: (string | number)[]): [number, number, number, number] {
-  const r = BBox.safeParse(value)
-  if (!r.success) {
-    const got = Array.isArray(value) ? `${value.length} value${value.length === 1 ? '' : 's'}${value.every((v) => typeof v === 'number') ? '' : ' (not all numbers)'}` : JSON.stringify(value)
-    throw new PixcapError('schema', file, path, `expected 4 numbers [x, y, w, h], got ${got}`)
-  }
-  const [x, y, w, h] = r.data as [number, number, number, number]
-  if (![x, y, w, h].every(Number.isFinite) || w <= 0 || h <= 0) {
-    throw new PixcapError('schema', file, path, `box [${x}, ${y}, ${w}, ${h}] needs finite numbers and positive width and height; is it [x1, y1, x2, y2] with x2 < x1?`)
-  }
-  return [x, y, w, h]
-}
-
 /**
  * The two VG test layouts (gpt4roi.md §12): `glamm` = GLaMM's test_caption.json, one region per "image" whose
  * annotation id equals the image id (Pix2Cap's evaluate_VG.sh); `grit` = GRiT's test.json, several regions per image
@@ -96,7 +75,7 @@ export function detectVgLayout(data: { images: { id: unknown }[]; annotations: {
 /** Reads the test file and writes questions.jsonl and the references file (both atomically). */
 export async function prepareVgRegionCaption(opts: VgPrepareOptions): Promise<VgPrepareResult> {
   const file = opts.annotations
-  const [data, annotationsSha256] = await Promise.all([readJsonFile(file, RawVgCaptionTest), sha256File(file)])
+  const [data, annotationsSha256] = await Promise.all([readCocoRegionCaptionsFile(file), sha256File(file)])
   const layout = opts.layout ?? detectVgLayout(data)
   const annById = new Map<string, number>()
   data.annotations.forEach((a, i) => annById.set(String(a.id), i))
@@ -160,7 +139,7 @@ export async function prepareVgRegionCaption(opts: VgPrepareOptions): Promise<Vg
     for (const [i, a, questionId] of pairs) {
       const img = data.images[i] as (typeof data.images)[number]
       const ann = data.annotations[a] as (typeof data.annotations)[number]
-      const [x, y, w, h] = checkBox(ann.bbox, file, ['annotations', a, 'bbox'])
+      const [x, y, w, h] = checkRegionBox(ann.bbox, file, ['annotations', a, 'bbox'])
       const { width, height } = await sizeOf(i)
       if (x < 0 || y < 0 || x + w > width || y + h > height) result.boxesOutside++
       const q: VgQuestion = {

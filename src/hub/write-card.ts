@@ -14,7 +14,7 @@ import { readRowFile, rowFilesOf, type PlainRow } from '../io/read-corpus-rows.j
 import { assertCorpusIntact, checkCorpus } from '../io/verify-corpus.js'
 import { PIX2CAP_SOURCE } from '../sources/pix2cap/read-pix2cap.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
-import type { ProgressSink } from '../cli/progress.js'
+import type { ProgressSink } from '../util/progress.js'
 import { cardFrontMatter, type CardSplit } from './card-front-matter.js'
 import { cardBody, type CardPictures } from './card-markdown.js'
 import { mergeCard } from './card-merge.js'

@@ -14,7 +14,7 @@
 // the one main thread; wall-clock figures there were too noisy to rank (bench/stages/mask-geometry.ts).
 // `workers: 0` runs in-process.
 import { availableParallelism } from 'node:os'
-import type { ProgressEvent } from '../cli/progress.js'
+import type { ProgressEvent } from '../util/progress.js'
 import { toJsonPath, type JsonPath } from '../errors.js'
 import type { SegmentGeometry } from '../geometry/panoptic-map.js'
 import type { CocoRle, ImageId, ImageRecord } from '../records/region-record.js'

@@ -1,2 +1,4 @@
 export * from './region-record.js'
 export * from './reject.js'
+export * from './source-entry.js'
+export * from './source-report.js'

@@ -1,9 +1,9 @@
 // Where a rejected region lies, so the rejects page can draw it: rejects.jsonl names image and segment ids only, so
-// the source annotations the manifest lists (role `annotations`) are streamed once, on first use, keeping just the
+// the source annotations the manifest lists (role `annotations`, read by the source their shape names) are streamed once, on first use, keeping just the
 // images that have rejects: their photo path, panoptic PNG, size and the box of every segment. A segment the reader
 // itself could not parse (reason `invalid`) has no box and is listed without a drawing.
 import { existsSync } from 'node:fs'
-import { readPix2Cap } from '../sources/pix2cap/read-pix2cap.js'
+import { openSource } from '../sources/open-source.js'
 
 /** The drawable facts of one image that has rejects. */
 export interface RejectImage {
@@ -22,7 +22,7 @@ export type RejectIndex = Map<string, RejectImage>
 export async function buildRejectIndex(o: { annotations: string | null; categories?: string | null; imageIds: ReadonlySet<string> }): Promise<RejectIndex> {
   const index: RejectIndex = new Map()
   if (!o.annotations || !existsSync(o.annotations) || o.imageIds.size === 0) return index
-  const reader = readPix2Cap({ annotations: o.annotations, ...(o.categories && existsSync(o.categories) ? { categories: o.categories } : {}) })
+  const { reader } = await openSource({ annotations: o.annotations, ...(o.categories && existsSync(o.categories) ? { categories: o.categories } : {}) })
   for await (const image of reader.records()) {
     const key = String(image.imageId)
     if (!o.imageIds.has(key)) continue

@@ -7,7 +7,7 @@
 import { PixcapError } from '../errors.js'
 import { readJsonFile } from '../io/read-json.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
-import type { ProgressSink } from '../cli/progress.js'
+import type { ProgressSink } from '../util/progress.js'
 import type { ChatClient } from './chat-client.js'
 import { buildJudgeQuery, buildRetryQuery, type JudgePrompt } from './judge-prompt.js'
 import { firstToken, parseJudgeScore } from './parse-score.js'

@@ -56,7 +56,7 @@ describe('1. every process ends when its error ends (default Parquet output)', (
   const cases: [string, () => Promise<string>, string][] = [
     ['a truncated JSON', () => write('trunc_train.json', JSON.stringify(tiny()).slice(0, 120)), 'the file is truncated'],
     ['an empty file', () => write('empty_train.json', ''), 'the file is empty'],
-    ['a directory', async () => dir, 'is a directory, expected the Pix2Cap-COCO annotations JSON'],
+    ['a directory', async () => dir, 'is a directory, expected the annotations file'],
     ['a file with invalid UTF-8', () => write('latin1_train.json', Buffer.from(JSON.stringify(tiny()).replace('wooden', 'caf\u00e9'), 'latin1')), 'invalid UTF-8 at byte'],
   ]
   it.each(cases)('%s: exit 1 within seconds with the message', async (_name, make, message) => {
@@ -178,7 +178,7 @@ describe('7. help, --version, --json, runs logs, bad boxes', () => {
     expect(pixcap(['runs']).out).toContain('runs list')
     const help = pixcap(['help', 'convert'])
     expect(help.code).toBe(0)
-    expect(help.out).toMatch(/^ {2}--format LIST +comma-separated: parquet, arrow, jsonl \(default: parquet\)$/m)
+    expect(help.out).toMatch(/^ {2}--format LIST +comma-separated: parquet, arrow, jsonl, json \(one JSON array\) \(default: the format's own \(parquet; json for llava, qwen-vl, osprey, vip-llava\)\)$/m)
     expect(help.out).toMatch(/^ {2}--overwrite +replace a corpus/m)
     expect(pixcap(['--version']).out).toMatch(/^\d+\.\d+\.\d+\n$/)
     expect(JSON.parse(pixcap(['version', '--json']).out)).toMatchObject({ ok: true, version: expect.stringMatching(/^\d+\.\d+\.\d+$/) })

@@ -5,10 +5,10 @@ import { captureIo } from '../helpers/io.js'
 import { sampleCopies } from '../helpers/pix2cap-copies.js'
 
 describe('stats / validate usage errors', () => {
-  it('validate requires --panoptic-dir; stats one file', async () => {
+  it('validate requires --panoptic-dir for a source with panoptic masks; stats one file', async () => {
     const io = captureIo()
-    expect(await main(['validate', 'x.json'], io)).toBe(2)
-    expect(io.err()).toContain('--panoptic-dir is required')
+    expect(await main(['validate', 'sample/pix2cap_sample_train.json'], io)).toBe(2)
+    expect(io.err()).toContain('--panoptic-dir: pix2cap-coco files are checked against their panoptic PNGs')
     const io2 = captureIo()
     expect(await main(['stats'], io2)).toBe(2)
     expect(io2.err()).toContain('pixcap stats: expected one annotations file, got 0')

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { filterImages } from '../../src/dataset/filter-images.js'
 import { FilterPolicy } from '../../src/dataset/filter-policy.js'
-import { validatePix2Cap } from '../../src/dataset/validate-pix2cap.js'
+import { validateSource } from '../../src/dataset/validate-pix2cap.js'
 import { readPix2Cap } from '../../src/sources/pix2cap/read-pix2cap.js'
 import { BUNDLED_SAMPLE_DIR } from '../helpers/fixtures.js'
 
@@ -19,7 +19,7 @@ async function filtered(policy: Partial<FilterPolicy>) {
 
 describe('bundled sample', () => {
   it('validates cleanly against its PNGs and photos', async () => {
-    const r = await validatePix2Cap({ annotations: JSON_PATH, panopticDir: join(BUNDLED_SAMPLE_DIR, 'panoptic'), imagesDir: join(BUNDLED_SAMPLE_DIR, 'images') })
+    const r = await validateSource({ annotations: JSON_PATH, panopticDir: join(BUNDLED_SAMPLE_DIR, 'panoptic'), imagesDir: join(BUNDLED_SAMPLE_DIR, 'images') })
     expect(r).toMatchObject({ ok: true, errors: 0, split: 'train', counts: { images: 12, segments: 73, masksChecked: 12, imagesChecked: 12 } })
     // The deliberate caption defects (sample/README.md) are warnings, nothing else.
     expect(r.issues.every((i) => i.stage === 'caption' && i.severity === 'warning')).toBe(true)

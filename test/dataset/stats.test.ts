@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { statsPix2Cap } from '../../src/dataset/pix2cap-stats.js'
+import { statsSource } from '../../src/dataset/pix2cap-stats.js'
 import { addImage, createStats, distributionOf, mergeStats, summarizeStats, wordCount } from '../../src/dataset/stats.js'
 import type { ImageRecord } from '../../src/records/index.js'
 import { readPix2Cap } from '../../src/sources/pix2cap/read-pix2cap.js'
@@ -30,7 +30,7 @@ describe.skipIf(!HAS_SHARED)('stats on the shared sample', () => {
   }
 
   it('matches the fixture README word-count table (50 non-empty captions, 1,190 words)', async () => {
-    const { stats } = await statsPix2Cap({ annotations: PIX2CAP_SAMPLE_JSON })
+    const { stats } = await statsSource({ annotations: PIX2CAP_SAMPLE_JSON })
     expect(stats.wordsPerCaption).toEqual({ count: 50, total: 1190, mean: 23.8, median: 24, p95: expect.any(Number), min: 1, max: 33 })
     // golden from numpy: np.percentile(words, 95) over the 50 non-empty captions = 29.55; over [18, 32] regions = 31.3
     expect(stats.wordsPerCaption.p95).toBeCloseTo(29.55, 10)

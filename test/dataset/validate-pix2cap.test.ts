@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { validatePix2Cap, type ValidationReport } from '../../src/dataset/validate-pix2cap.js'
+import { validateSource, type ValidationReport } from '../../src/dataset/validate-pix2cap.js'
 import { HAS_SHARED, IMAGES_SAMPLE_DIR, PANOPTIC_SAMPLE_DIR, PIX2CAP_SAMPLE_JSON } from '../helpers/fixtures.js'
 import { sampleCopies, type SampleJson } from '../helpers/pix2cap-copies.js'
 
 // Caption warnings (the sample has one empty and one 2-character description) are asserted on the unchanged sample.
 const brief = (r: ValidationReport) => r.issues.filter((i) => i.stage !== 'caption').map((i) => [i.stage, i.kind, i.message])
 
-describe.skipIf(!HAS_SHARED)('validatePix2Cap on the shared sample and perturbed copies', () => {
+describe.skipIf(!HAS_SHARED)('validateSource on the shared sample and perturbed copies', () => {
   let copies: Awaited<ReturnType<typeof sampleCopies>>
   beforeAll(async () => {
     copies = await sampleCopies()
@@ -18,11 +18,11 @@ describe.skipIf(!HAS_SHARED)('validatePix2Cap on the shared sample and perturbed
     const s = await copies.load()
     change(s)
     const file = await copies.write(name, s)
-    return { file, report: await validatePix2Cap({ annotations: file, panopticDir: PANOPTIC_SAMPLE_DIR, ...(withImages ? { imagesDir: IMAGES_SAMPLE_DIR } : {}) }) }
+    return { file, report: await validateSource({ annotations: file, panopticDir: PANOPTIC_SAMPLE_DIR, ...(withImages ? { imagesDir: IMAGES_SAMPLE_DIR } : {}) }) }
   }
 
   it('passes the unchanged sample: JSON, both PNGs and both photos agree', async () => {
-    const r = await validatePix2Cap({ annotations: PIX2CAP_SAMPLE_JSON, panopticDir: PANOPTIC_SAMPLE_DIR, imagesDir: IMAGES_SAMPLE_DIR })
+    const r = await validateSource({ annotations: PIX2CAP_SAMPLE_JSON, panopticDir: PANOPTIC_SAMPLE_DIR, imagesDir: IMAGES_SAMPLE_DIR })
     expect(r).toMatchObject({ ok: true, errors: 0, split: 'val' })
     expect(r.issues.map((i) => [i.severity, i.kind])).toEqual(r.issues.map((i) => ['warning', i.kind]))
     expect(r.issues.map((i) => i.kind).sort()).toContain('caption_empty')
@@ -96,7 +96,7 @@ describe.skipIf(!HAS_SHARED)('validatePix2Cap on the shared sample and perturbed
   it('a truncated file ends the report with one fatal error naming the element', async () => {
     const text = await readFile(PIX2CAP_SAMPLE_JSON, 'utf8')
     const file = await copies.writeText('trunc_val.json', text.slice(0, 12_000))
-    const report = await validatePix2Cap({ annotations: file, panopticDir: PANOPTIC_SAMPLE_DIR })
+    const report = await validateSource({ annotations: file, panopticDir: PANOPTIC_SAMPLE_DIR })
     expect(report.ok).toBe(false)
     expect(brief(report)).toEqual([['json', 'invalid_json', `${file}: annotations[1]: unexpected end of file at byte 12000 (the file is truncated)`]])
   })

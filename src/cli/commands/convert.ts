@@ -8,9 +8,10 @@ import { TEXT_BOX_CONVENTIONS } from '../../formats/box-convention.js'
 import { VIP_SHAPES } from '../../formats/vip-llava.js'
 import { intFlag, parseCommandArgs, printJson, type CliIo, type Command, type OptionHelp } from '../command.js'
 import { createProgressBar } from '../progress.js'
+import { FROM_FLAG, FROM_OPTION, fromOption } from '../source-flag.js'
 
 const usage =
-  `pixcap convert <annotations.json> --to ${Object.keys(FORMATS).join('|')} --out DIR [--panoptic-dir D [--no-verify-masks]] [--images-dir D] ` +
+  `pixcap convert <annotations.json> [--from NAME] --to ${Object.keys(FORMATS).join('|')} --out DIR [--panoptic-dir D [--no-verify-masks]] [--images-dir D] ` +
   `[--seed N (0)] [--max-regions N (15)] [--templates FILE] [--format parquet,arrow,jsonl,json (format default)] [--split S] ` +
   `[--shard-index i --num-shards n] [--embed-images] [--overwrite] [--reject-invalid] ` +
   `[--boxes CONVENTION] [--task T] [--masks] [--image-root DIR] [--epochs N (1)] [--prompt-shapes a,b] ` +
@@ -28,6 +29,7 @@ export const CONVERT_TARGET_OPTIONS: OptionHelp[] = [
 
 /** Every flag of `convert`, as `--help` lists it. */
 export const CONVERT_OPTIONS: OptionHelp[] = [
+  FROM_OPTION,
   { flag: '--to FORMAT', description: `target format: ${Object.keys(FORMATS).join(', ')} (required)` },
   { flag: '--out DIR', description: 'output folder for the corpus (required)' },
   { flag: '--panoptic-dir D', description: 'panoptic PNG folder; each image\'s masks are checked against the JSON' },
@@ -53,6 +55,7 @@ export function parseConvertArgs(rawArgs: string[], cwd: string): ConvertOptions
   const { values, positionals } = parseCommandArgs({ name: 'convert', usage }, rawArgs, {
     allowPositionals: true,
     options: {
+      ...FROM_FLAG,
       to: { type: 'string' },
       out: { type: 'string' },
       'panoptic-dir': { type: 'string' },
@@ -105,6 +108,7 @@ export function parseConvertArgs(rawArgs: string[], cwd: string): ConvertOptions
   const abs = (p: string | undefined) => (p === undefined ? undefined : resolve(cwd, p))
   return {
     annotations: resolve(cwd, positionals[0]!),
+    ...fromOption(values.from, usage),
     to: values.to as FormatName,
     outDir: resolve(cwd, values.out),
     ...(values['panoptic-dir'] !== undefined ? { panopticDir: abs(values['panoptic-dir']) } : {}),
@@ -165,10 +169,10 @@ export async function runConvertAndReport(options: ConvertOptions, json: boolean
   }
 }
 
-/** `pixcap convert`: Pix2Cap-COCO -> a target format on disk (Parquet / Arrow / JSONL, rejects, manifest). */
+/** `pixcap convert`: any registered source -> a target format on disk (Parquet / Arrow / JSONL, rejects, manifest). */
 export const convertCommand: Command = {
   name: 'convert',
-  summary: `convert Pix2Cap-COCO into a training corpus (${Object.keys(FORMATS).join(', ')})`,
+  summary: `convert a dataset (Pix2Cap-COCO, COCO region captions, ...) into a training corpus (${Object.keys(FORMATS).join(', ')})`,
   usage,
   options: CONVERT_OPTIONS,
   async run(rawArgs, io) {

@@ -1,18 +1,19 @@
 import { FILTER_POLICY_FLAGS, FILTER_POLICY_OPTIONS, FILTER_POLICY_USAGE, filterPolicyFromFlags } from '../../dataset/filter-policy.js'
-import { statsPix2Cap, type StatsPix2CapResult } from '../../dataset/pix2cap-stats.js'
+import { statsSource, type StatsSourceResult } from '../../dataset/pix2cap-stats.js'
 import type { Distribution } from '../../dataset/stats.js'
 import { UsageError } from '../../errors.js'
 import { parseCommandArgs, printJson, type Command } from '../command.js'
 import { createProgressBar } from '../progress.js'
+import { FROM_FLAG, FROM_OPTION, fromOption } from '../source-flag.js'
 
-const usage = `pixcap stats <annotations.json> [--categories F] [--split S] [--top N (20)] [--json]\n  filter policy (what it would keep): ${FILTER_POLICY_USAGE}`
+const usage = `pixcap stats <annotations.json> [--from NAME] [--categories F] [--split S] [--top N (20)] [--json]\n  filter policy (what it would keep): ${FILTER_POLICY_USAGE}`
 
 const fmt = (n: number): string => (Number.isInteger(n) ? n.toLocaleString('en-US') : n.toFixed(2))
 const dist = (d: Distribution): string =>
   `mean ${fmt(d.mean)}  median ${fmt(d.median)}  p95 ${fmt(d.p95)}  min ${fmt(d.min)}  max ${fmt(d.max)}`
 
 /** Renders the human-readable stats table. */
-export function renderStats(result: StatsPix2CapResult, top: number): string {
+export function renderStats(result: StatsSourceResult, top: number): string {
   const s = result.stats
   const rows: [string, string][] = [
     ['file', result.file],
@@ -52,12 +53,13 @@ export function renderStats(result: StatsPix2CapResult, top: number): string {
   return `${lines.join('\n')}\n`
 }
 
-/** `pixcap stats`: images, regions, captions, words per caption, categories of a Pix2Cap-COCO JSON. */
+/** `pixcap stats`: images, regions, captions, words per caption, categories of any registered source's file. */
 export const statsCommand: Command = {
   name: 'stats',
-  summary: 'statistics of a Pix2Cap-COCO annotation file',
+  summary: 'statistics of an annotation file (Pix2Cap-COCO, COCO region captions, ...)',
   usage,
   options: [
+    FROM_OPTION,
     { flag: '--categories F', description: 'categories JSON replacing the file\'s own' },
     { flag: '--split S', description: 'split name shown in the report', default: 'from the file name, else train' },
     { flag: '--top N', description: 'categories listed', default: '20' },
@@ -67,16 +69,17 @@ export const statsCommand: Command = {
   async run(rawArgs, io) {
     const { values, positionals } = parseCommandArgs({ name: 'stats', usage }, rawArgs, {
       allowPositionals: true,
-      options: { categories: { type: 'string' }, split: { type: 'string' }, top: { type: 'string' }, json: { type: 'boolean' }, ...FILTER_POLICY_FLAGS },
+      options: { ...FROM_FLAG, categories: { type: 'string' }, split: { type: 'string' }, top: { type: 'string' }, json: { type: 'boolean' }, ...FILTER_POLICY_FLAGS },
     })
     if (positionals.length !== 1) throw new UsageError(`pixcap stats: expected one annotations file, got ${positionals.length}`, usage)
     const top = values.top === undefined ? 20 : Number(values.top)
     if (!Number.isInteger(top) || top < 0) throw new UsageError(`--top expects a non-negative integer, got "${values.top}"`, usage)
     const policy = filterPolicyFromFlags(values)
     const bar = createProgressBar(io, values.json === true)
-    const result = await statsPix2Cap({
+    const result = await statsSource({
       policy,
       annotations: positionals[0]!,
+      ...fromOption(values.from, usage),
       ...(values.categories !== undefined ? { categories: values.categories } : {}),
       ...(values.split !== undefined ? { split: values.split } : {}),
       onProgress: bar,

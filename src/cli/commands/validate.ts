@@ -1,10 +1,11 @@
-import { validatePix2Cap, type ValidationReport } from '../../dataset/validate-pix2cap.js'
+import { validateSource, type ValidationReport } from '../../dataset/validate-pix2cap.js'
 import { UsageError } from '../../errors.js'
 import { intFlag, parseCommandArgs, printJson, type Command } from '../command.js'
 import { createProgressBar } from '../progress.js'
+import { FROM_FLAG, FROM_OPTION, fromOption } from '../source-flag.js'
 
 const usage =
-  'pixcap validate <annotations.json> --panoptic-dir D [--images-dir D] [--categories F] [--split S] [--concurrency N] [--max-issues N (50)] [--json]'
+  'pixcap validate <annotations.json> [--from NAME] [--panoptic-dir D] [--images-dir D] [--categories F] [--split S] [--concurrency N] [--max-issues N (50)] [--json]'
 
 /** Renders the human report: one line per problem (file: path: detail), then a summary. */
 export function renderValidation(report: ValidationReport, maxIssues: number): string {
@@ -23,13 +24,14 @@ export function renderValidation(report: ValidationReport, maxIssues: number): s
   return `${lines.join('\n')}\n`
 }
 
-/** `pixcap validate`: schema, join, panoptic PNG and photo checks of a Pix2Cap-COCO JSON; exit 1 on any error. */
+/** `pixcap validate`: schema, join, panoptic PNG and photo checks of any registered source's file; exit 1 on any error. */
 export const validateCommand: Command = {
   name: 'validate',
-  summary: 'check a Pix2Cap-COCO file against its schema, its panoptic PNGs and (optionally) its photos',
+  summary: 'check an annotation file against its schema, its panoptic PNGs (Pix2Cap-COCO) and (optionally) its photos',
   usage,
   options: [
-    { flag: '--panoptic-dir D', description: 'panoptic PNG folder (required)' },
+    FROM_OPTION,
+    { flag: '--panoptic-dir D', description: 'panoptic PNG folder (required by sources with panoptic masks: pix2cap-coco)' },
     { flag: '--images-dir D', description: 'photo folder: each photo must exist with the size images[] gives', default: 'photos not checked' },
     { flag: '--categories F', description: 'categories JSON replacing the file\'s own' },
     { flag: '--split S', description: 'split name in the report', default: 'from the file name, else train' },
@@ -41,6 +43,7 @@ export const validateCommand: Command = {
     const { values, positionals } = parseCommandArgs({ name: 'validate', usage }, rawArgs, {
       allowPositionals: true,
       options: {
+        ...FROM_FLAG,
         'panoptic-dir': { type: 'string' },
         'images-dir': { type: 'string' },
         categories: { type: 'string' },
@@ -51,13 +54,12 @@ export const validateCommand: Command = {
       },
     })
     if (positionals.length !== 1) throw new UsageError(`pixcap validate: expected one annotations file, got ${positionals.length}`, usage)
-    const panopticDir = values['panoptic-dir']
-    if (panopticDir === undefined) throw new UsageError('pixcap validate: --panoptic-dir is required (the panoptic_{train,val}2017 PNG folder)', usage)
     const maxIssues = intFlag('max-issues', values['max-issues'], 50, usage)
     const bar = createProgressBar(io, values.json === true)
-    const report = await validatePix2Cap({
+    const report = await validateSource({
       annotations: positionals[0]!,
-      panopticDir,
+      ...fromOption(values.from, usage),
+      ...(values['panoptic-dir'] !== undefined ? { panopticDir: values['panoptic-dir'] } : {}),
       ...(values['images-dir'] !== undefined ? { imagesDir: values['images-dir'] } : {}),
       ...(values.categories !== undefined ? { categories: values.categories } : {}),
       ...(values.split !== undefined ? { split: values.split } : {}),

@@ -2,10 +2,10 @@
 // Each segment is validated on its own: one bad segment is reported and dropped, the rest of the image survives.
 import { PixcapError, toJsonPath, type JsonPath } from '../../errors.js'
 import { checkRelativePath } from '../../io/safe-path.js'
-import { regionIdOf, type ImageId, type ImageRecord, type RegionRecord } from '../../records/index.js'
+import { regionIdOf, type DroppedRegion, type ImageId, type ImageRecord, type RegionRecord, type SourceEntry } from '../../records/index.js'
 import type { SchemaProblem } from '../../util/zod-issues.js'
 import { parseRawAnnotationShell, parseRawSegment } from './raw-guards.js'
-import { addIssue, type DroppedRegion, type Pix2CapReport } from './report.js'
+import { addIssue, type Pix2CapReport } from './report.js'
 
 /** A validated `images[]` entry, keyed by id in the reader's Map. */
 export interface ImageEntry {
@@ -21,14 +21,8 @@ export interface CategoryInfo {
   isThing: boolean
 }
 
-/** One annotation as read: its record (null when the image is unknown or the annotation unusable) and dropped segments. */
-export interface SourceImage {
-  imageId: ImageId
-  record: ImageRecord | null
-  dropped: DroppedRegion[]
-  /** JSON path of the image's `images[]` entry, when there is one (checks of the photo point there). */
-  imageEntryPath?: JsonPath
-}
+/** One annotation as read (the canonical SourceEntry of records/). */
+export type SourceImage = SourceEntry
 
 /** Lookups and sinks mapAnnotation needs. */
 export interface AnnotationContext {

@@ -11,16 +11,19 @@ import { readFile } from 'node:fs/promises'
 import { PixcapError } from '../../errors.js'
 import { checkRelativePath } from '../../io/safe-path.js'
 import { jsonObjectEvents, parseJsonObjectFile, streamJsonObject, type MemberMode } from '../../io/json-array-stream.js'
-import type { ProgressSink } from '../../cli/progress.js'
+import type { ProgressSink } from '../../util/progress.js'
 import type { ImageRecord } from '../../records/index.js'
 import { parseWithProblems } from '../../util/zod-issues.js'
 import { RawCategoriesFile, RawCategory } from './raw-schema.js'
 import { parseRawImage } from './raw-guards.js'
 import { addIssue, emptyReport, type Pix2CapReport } from './report.js'
 import { mapAnnotation, type CategoryInfo, type ImageEntry, type SourceImage } from './map-annotation.js'
+import { chooseSplit } from '../split-name.js'
+import type { SourceReader } from '../source-reader.js'
 
 export type { SourceImage } from './map-annotation.js'
 export type { DroppedRegion, Pix2CapIssue, Pix2CapReport } from './report.js'
+export { chooseSplit, splitFromFileName, DEFAULT_SPLIT, type SplitSource } from '../split-name.js'
 
 /** The `source` of every record this reader produces. */
 export const PIX2CAP_SOURCE = 'pix2cap-coco'
@@ -44,36 +47,12 @@ export interface ReadPix2CapOptions {
 }
 
 /** A reader: iterate `entries()` or `records()` once; `report` is complete after iteration. */
-export interface Pix2CapReader {
-  split: string
-  /** Where the split name came from, so commands can print the choice. */
-  splitSource: SplitSource
+export interface Pix2CapReader extends SourceReader {
   report: Pix2CapReport
   /** Every annotation with its dropped segments (what the filter consumes). */
   entries(): AsyncGenerator<SourceImage>
   /** Only the canonical records. */
   records(): AsyncGenerator<ImageRecord>
-}
-
-/** The split a file name suggests: `*_val*` -> val, `*_train*` -> train, else undefined. */
-export function splitFromFileName(file: string): string | undefined {
-  const name = basename(file).toLowerCase()
-  if (/(^|[_.-])val/.test(name)) return 'val'
-  if (/(^|[_.-])train/.test(name)) return 'train'
-  return undefined
-}
-
-/** The split of a file with no `--split` and no split in its name: a corpus of one split is a training set. */
-export const DEFAULT_SPLIT = 'train'
-
-/** How a reader chose its split name. */
-export type SplitSource = 'option' | 'file name' | 'default'
-
-/** The split name: `--split`, else the file name, else {@link DEFAULT_SPLIT}; with where it came from. */
-export function chooseSplit(file: string, split?: string): { split: string; splitSource: SplitSource } {
-  if (split !== undefined) return { split, splitSource: 'option' }
-  const named = splitFromFileName(file)
-  return named !== undefined ? { split: named, splitSource: 'file name' } : { split: DEFAULT_SPLIT, splitSource: 'default' }
 }
 
 /** Opens a Pix2Cap-COCO JSON for streaming; nothing is read until `entries()`/`records()` is iterated. */
@@ -82,6 +61,7 @@ export function readPix2Cap(options: ReadPix2CapOptions): Pix2CapReader {
   const report = emptyReport(options.annotations, split)
   const entries = () => readEntries(options, report)
   return {
+    source: PIX2CAP_SOURCE,
     split,
     splitSource,
     report,
