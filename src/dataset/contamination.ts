@@ -20,7 +20,7 @@ import type { Manifest } from '../io/manifest.js'
 import { resolveInside } from '../io/safe-path.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
 import { sha256File } from '../util/sha256.js'
-import { CURATION_COLUMNS, openCorpusSource, readCorpusRows, rowImageKey, rowImagePath, rowRegions, rowSource, splitOfRowFile } from './corpus-source.js'
+import { CURATION_COLUMNS, openCorpusSource, readCorpusRows, rowImageKey, rowImagePath, rowRegions, rowRejectImageId, rowSource, splitOfRowFile } from './corpus-source.js'
 import { DEFAULT_PHASH_RADIUS } from './dedup-corpus.js'
 import { corpusInput, openDerivedCorpus } from './derived-corpus.js'
 import { cocoIdOfFileName, readEvaluationSet, type EvaluationSet, type EvaluationSetSpec } from './evaluation-sets.js'
@@ -213,9 +213,9 @@ export async function findContamination(o: ContaminationOptions): Promise<Contam
         const regions = rowRegions(row)
         const detail = `${hit.how === 'coco_id' ? 'same COCO id as' : hit.how === 'sha256' ? 'identical file to' : `pHash within ${hit.distance} bits of`} ${hit.evalImage} in evaluation set ${hit.set}`
         const src = rowSource(row, source.format.name)
-        if (regions.length === 0) await out.reject({ source: src, imageId: key, reason: 'contaminated', detail, duplicateOf: `${hit.set}:${hit.evalImage}` })
+        if (regions.length === 0) await out.reject({ source: src, imageId: rowRejectImageId(row, key), reason: 'contaminated', detail, duplicateOf: `${hit.set}:${hit.evalImage}` })
         for (const [k, r] of regions.entries()) {
-          await out.reject({ source: src, imageId: key, regionId: r.regionId ?? `${key}:${index}:${k}`, reason: 'contaminated', detail, duplicateOf: `${hit.set}:${hit.evalImage}` })
+          await out.reject({ source: src, imageId: rowRejectImageId(row, key), regionId: r.regionId ?? `${key}:${index}:${k}`, reason: 'contaminated', detail, duplicateOf: `${hit.set}:${hit.evalImage}` })
         }
       }
     } catch (err) {

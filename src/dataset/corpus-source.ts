@@ -3,7 +3,9 @@
 // commands take is a function of the row's position and the seed alone.
 // What a row means to curation is read from its columns by name, never from the format's name (STYLE.md §7):
 //   image:   `image` | `file_name` | `source_image` | `images[0]` (a path relative to the images root)
-//   key:     `image_id` when present, else the image path (the unit that split keeps together)
+//   key:     the image path when present, else `image_id` (the unit split keeps together and dedup/contamination
+//            report): in a mix, Pix2Cap-COCO and mdetr RefCOCOg rows of one COCO photo share `000000000139.jpg`,
+//            while a VG image id 139 is another photo, so ids alone would join unrelated images
 //   regions: `regions[]` (gpt4roi) or `annotation[]` (osprey); region-less rows (llava) count 0 regions.
 import { PixcapError } from '../errors.js'
 import { embeddedImageFields } from '../convert/embed-images.js'
@@ -91,11 +93,19 @@ export function rowImagePath(row: PlainRow): string | undefined {
   return undefined
 }
 
-/** The unit that split keeps together: `image_id`, else the image path, else the row id. */
+/** The unit that split keeps together: the image path, else `image_id`, else the row id. */
 export function rowImageKey(row: PlainRow, index: number): string {
+  const path = rowImagePath(row)
+  if (path !== undefined) return path
   const id = row.image_id
   if (typeof id === 'string' || typeof id === 'number') return String(id)
-  return rowImagePath(row) ?? (typeof row.id === 'string' ? row.id : `row:${index}`)
+  return typeof row.id === 'string' ? row.id : `row:${index}`
+}
+
+/** The id a reject names: the row's `image_id` when it has one, else its image key. */
+export function rowRejectImageId(row: PlainRow, key: string): string {
+  const id = row.image_id
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : key
 }
 
 /** A region as curation sees it. */

@@ -12,7 +12,7 @@ import { fingerprintImages } from '../io/image-fingerprint.js'
 import type { Manifest } from '../io/manifest.js'
 import { resolveInside } from '../io/safe-path.js'
 import { captionSimilarity, DEFAULT_CAPTION_SIMILARITY, normalizeCaption } from './caption-similarity.js'
-import { CURATION_COLUMNS, openCorpusSource, readCorpusRows, rowImageKey, rowImagePath, rowRegions, rowSource, splitOfRowFile } from './corpus-source.js'
+import { CURATION_COLUMNS, openCorpusSource, readCorpusRows, rowImageKey, rowImagePath, rowRegions, rowRejectImageId, rowSource, splitOfRowFile } from './corpus-source.js'
 import { corpusInput, openDerivedCorpus } from './derived-corpus.js'
 import { dropRowRegions } from './drop-regions.js'
 
@@ -192,8 +192,8 @@ export async function dedupCorpus(o: DedupCorpusOptions): Promise<DedupCorpusRes
       if (dup) {
         const detail = dup.how === 'sha256' ? `identical file (sha256) to image ${dup.duplicateOf}` : `pHash within ${dup.distance} bits of image ${dup.duplicateOf} (radius ${radius})`
         const reason = dup.how === 'sha256' ? 'duplicate' : 'near_duplicate'
-        if (regions.length === 0) await out.reject({ source: src, imageId: key, reason, detail, duplicateOf: dup.duplicateOf })
-        for (const [k, r] of regions.entries()) await out.reject({ source: src, imageId: key, regionId: r.regionId ?? `${key}:${index}:${k}`, reason, detail, duplicateOf: dup.duplicateOf })
+        if (regions.length === 0) await out.reject({ source: src, imageId: rowRejectImageId(row, key), reason, detail, duplicateOf: dup.duplicateOf })
+        for (const [k, r] of regions.entries()) await out.reject({ source: src, imageId: rowRejectImageId(row, key), regionId: r.regionId ?? `${key}:${index}:${k}`, reason, detail, duplicateOf: dup.duplicateOf })
         continue
       }
       const drops = dropByRow.get(index)
@@ -202,7 +202,7 @@ export async function dedupCorpus(o: DedupCorpusOptions): Promise<DedupCorpusRes
           const r = regions[k]!
           await out.reject({
             source: src,
-            imageId: key,
+            imageId: rowRejectImageId(row, key),
             regionId: r.regionId ?? `${key}:${index}:${k}`,
             reason: hit.near ? 'near_duplicate' : 'duplicate',
             detail: hit.near

@@ -13,7 +13,7 @@ import { PixcapError, UsageError } from '../errors.js'
 import type { Manifest } from '../io/manifest.js'
 import type { PlainRow } from '../io/read-corpus-rows.js'
 import { createRng, deriveSeed } from '../util/rng.js'
-import { CURATION_COLUMNS, openCorpusSource, readCorpusRows, rowImageKey, rowRegions, rowSource, type CorpusSource } from './corpus-source.js'
+import { CURATION_COLUMNS, openCorpusSource, readCorpusRows, rowImageKey, rowRegions, rowRejectImageId, rowSource, type CorpusSource } from './corpus-source.js'
 import { corpusInput, openDerivedCorpus } from './derived-corpus.js'
 import { splitSizes } from './split-corpus.js'
 
@@ -167,7 +167,7 @@ export async function mixCorpora(o: MixCorporaOptions): Promise<MixCorporaResult
         const m = mult[index]!
         if (m === 0) {
           const source = rowSource(row, s.format.name)
-          const imageId = rowImageKey(row, index)
+          const imageId = rowRejectImageId(row, rowImageKey(row, index))
           const regions = rowRegions(row)
           const detail = `part ${i + 1} (${o.parts[i]!.dir}) sampled down to ${targets[i]} of ${s.rows} rows`
           if (regions.length === 0) await out.reject({ source, imageId, reason: 'downsampled', detail })

@@ -185,12 +185,12 @@ describe('pixcap dedup', () => {
     expect(r.images).toEqual({ in: 6, identical: 1, near: 1, kept: 4 })
     expect(r.captions).toEqual({ in: 11, identical: 1, near: 1 })
     expect(r.duplicates).toEqual([
-      { image: '3', duplicateOf: '1', how: 'sha256', distance: 0 },
-      expect.objectContaining({ image: '4', duplicateOf: '1', how: 'phash' }),
+      { image: cocoName(3), duplicateOf: cocoName(1), how: 'sha256', distance: 0 },
+      expect.objectContaining({ image: cocoName(4), duplicateOf: cocoName(1), how: 'phash' }),
     ])
     const rejects = await jsonl<Reject>(join(dir, 'dedup', 'rejects.jsonl'))
-    expect(rejects.filter((x) => x.imageId === '3').map((x) => [x.reason, x.duplicateOf])).toEqual([['duplicate', '1'], ['duplicate', '1']])
-    expect(rejects.filter((x) => x.imageId === '4').map((x) => [x.reason, x.duplicateOf])).toEqual([['near_duplicate', '1']])
+    expect(rejects.filter((x) => x.imageId === '3').map((x) => [x.reason, x.duplicateOf])).toEqual([['duplicate', cocoName(1)], ['duplicate', cocoName(1)]])
+    expect(rejects.filter((x) => x.imageId === '4').map((x) => [x.reason, x.duplicateOf])).toEqual([['near_duplicate', cocoName(1)]])
     const captionRejects = rejects.filter((x) => x.imageId === '6')
     expect(captionRejects.map((x) => x.reason).sort()).toEqual(['duplicate', 'near_duplicate'])
     const out = await rowsOf(join(dir, 'dedup'), 'train')
@@ -261,10 +261,10 @@ describe('pixcap contamination', () => {
     expect(sets.vipbench!.contaminated).toEqual({ images: 1, coco_id: 0, sha256: 0, phash: 1 })
     const pairs = r.pairs as { image: string; set: string; evalImage: string; how: string; distance: number | null }[]
     expect(pairs.map((p) => [p.image, p.set, p.evalImage, p.how])).toEqual([
-      ['2', 'coco_val2017', '000000900001.jpg', 'phash'],
-      ['5', 'refcocog_val', 'COCO_train2014_000000000005.jpg', 'coco_id'],
-      ['5', 'vipbench', 'v1_7.png', 'phash'],
-      ['6', 'vg_test', '2345.jpg', 'sha256'],
+      [cocoName(2), 'coco_val2017', '000000900001.jpg', 'phash'],
+      [cocoName(5), 'refcocog_val', 'COCO_train2014_000000000005.jpg', 'coco_id'],
+      [cocoName(5), 'vipbench', 'v1_7.png', 'phash'],
+      [cocoName(6), 'vg_test', '2345.jpg', 'sha256'],
     ])
     expect(pairs.find((p) => p.set === 'coco_val2017')!.distance).toBeLessThanOrEqual(4)
     expect(pairs.some((p) => p.evalImage === '000000900002.jpg')).toBe(false) // the other street scene
