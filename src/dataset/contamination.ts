@@ -112,6 +112,7 @@ export async function findContamination(o: ContaminationOptions): Promise<Contam
     regionsOf.set(key, (regionsOf.get(key) ?? 0) + n)
     regionsIn += n
   }
+  const keyIndex = new Map(keys.map((k, i) => [k, i]))
   const cocoIdOf = (key: string): number | undefined => {
     const p = pathOf.get(key)
     return p !== undefined ? cocoIdOfFileName(p) : undefined
@@ -165,7 +166,7 @@ export async function findContamination(o: ContaminationOptions): Promise<Contam
       for (const p of best.values()) {
         if (p.set !== set.name || p.distance !== null) continue
         const theirs = printOf.get(p.evalImage)
-        if (theirs) p.distance = hammingDistance(corpusPrints[keys.indexOf(p.image)]!.phash, theirs.phash)
+        if (theirs) p.distance = hammingDistance(corpusPrints[keyIndex.get(p.image)!]!.phash, theirs.phash)
       }
     }
     const mine = [...best.values()].filter((p) => p.set === set.name)
@@ -226,14 +227,16 @@ export async function findContamination(o: ContaminationOptions): Promise<Contam
   }
 
   // Report and contact sheet.
-  const sheetPairs = pairs.filter((p) => p.imagePath !== null && o.imagesDir !== undefined && sets.find((s) => s.name === p.set)!.images.find((i) => i.name === p.evalImage)?.file !== undefined).slice(0, o.sheetPairs ?? 48)
+  const evalFile = new Map(sets.flatMap((s) => s.images.map((i) => [`${s.name}\u0000${i.name}`, i.file] as const)))
+  const fileOf = (p: ContaminationPair): string | undefined => evalFile.get(`${p.set}\u0000${p.evalImage}`)
+  const sheetPairs = pairs.filter((p) => p.imagePath !== null && o.imagesDir !== undefined && fileOf(p) !== undefined).slice(0, o.sheetPairs ?? 48)
   let sheetPath: string | null = null
   if (sheetPairs.length > 0) {
     sheetPath = join(o.reportDir, 'contamination.png')
     await writeContactSheet(
       sheetPairs.map((p) => ({
         left: resolveInside(o.imagesDir!, p.imagePath!, { file: source.manifestFile, path: ['rows'] }),
-        right: sets.find((s) => s.name === p.set)!.images.find((i) => i.name === p.evalImage)!.file!,
+        right: fileOf(p)!,
         label: `${p.imagePath} ~ ${p.set}:${p.evalImage} (${p.how}${p.distance !== null ? `, ${p.distance} bits` : ''})`,
       })),
       sheetPath,
