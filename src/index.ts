@@ -30,6 +30,13 @@ export { writeDatasetCard, type WriteCardOptions, type WriteCardResult } from '.
 export { publishDataset, type PublishOptions, type PublishResult, type PublishEvent } from './hub/publish.js'
 export { serveView, type ServeViewOptions, type ViewServer } from './view/serve-view.js'
 
+// Curating corpora: split, mix, dedup, benchmark contamination.
+export { splitCorpus, type SplitCorpusOptions, type SplitCorpusResult } from './dataset/split-corpus.js'
+export { mixCorpora, type MixCorporaOptions, type MixCorporaResult, type MixCounts, type MixPartRecord } from './dataset/mix-corpora.js'
+export { dedupCorpus, type DedupCorpusOptions, type DedupCorpusResult, type DuplicateImage } from './dataset/dedup-corpus.js'
+export { findContamination, type ContaminationOptions, type ContaminationResult, type ContaminationPair, type SetReport, type MatchMethod } from './dataset/contamination.js'
+export type { EvaluationImage } from './dataset/evaluation-sets.js'
+
 // Evaluation.
 export { evaluateCaptionFiles, type EvaluateCaptionsOptions, type EvaluateCaptionsResult } from './eval/evaluate-captions.js'
 export { evalPanoptic, type PanopticEvalOptions, type PanopticEvalResult } from './eval/panoptic-eval.js'

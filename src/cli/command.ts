@@ -66,7 +66,7 @@ export function intFlag(name: string, value: string | undefined, fallback: numbe
 }
 
 /** Parses a number flag, with a usage error that names the flag. */
-function numberFlag(name: string, value: string | undefined, fallback: number, usage?: string): number {
+export function numberFlag(name: string, value: string | undefined, fallback: number, usage?: string): number {
   if (value === undefined) return fallback
   const n = Number(value)
   if (!Number.isFinite(n)) throw new UsageError(`--${name} expects a number, got "${value}"`, usage)

@@ -1,23 +1,11 @@
 // --embed-images: the `image` column (a path relative to the images root) becomes the datasets Image feature,
 // struct<bytes: binary, path: string> with the file's bytes (reference/ecosystem.md §3). The convention is declared by
-// the column, not by the format's name: any row format with a top-level string column `image` can embed.
+// the column, not by the format's name (formats/embedded-image.ts declares the field change).
 import { readFile } from 'node:fs/promises'
 import { OptionError } from '../errors.js'
-import { t, type FieldSpec } from '../records/field-spec.js'
 import type { Row } from '../io/corpus/arrow-batch.js'
 import { resolveInside } from '../io/input/safe-path.js'
-
-/** The column that holds the image path. */
-const IMAGE_COLUMN = 'image'
-
-/** The row fields with `image` turned into the Image feature; a usage error when there is no such string column. */
-export function embeddedImageFields(fields: readonly FieldSpec[], format: string): FieldSpec[] {
-  const col = fields.find((f) => f.name === IMAGE_COLUMN)
-  if (!col || col.type.kind !== 'string') {
-    throw new OptionError(`{embedImages} needs a top-level string column "${IMAGE_COLUMN}"; format ${format} has ${fields.map((f) => f.name).join(', ')}`)
-  }
-  return fields.map((f) => (f.name === IMAGE_COLUMN ? t.field(IMAGE_COLUMN, t.image(), f.nullable === true) : f))
-}
+import { IMAGE_COLUMN } from '../formats/embedded-image.js'
 
 /** Reads the image of each row (inside `imagesDir`, never outside) into `{bytes, path}`. */
 export async function embedImages(rows: readonly Row[], imagesDir: string, where: string): Promise<Row[]> {

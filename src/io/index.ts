@@ -1,9 +1,11 @@
-// pixcap/io: files and pixels. png/ decodes panoptic PNGs and checks masks (sharp lives here), input/ reads JSON inputs
+// pixcap/io: files and pixels. png/ decodes panoptic PNGs, checks masks, fingerprints and draws pictures (sharp lives here), input/ reads JSON inputs
 // and checks their paths, corpus/ writes and reads corpora (Arrow, Parquet, JSONL, manifest), workers/ runs pools.
 export { decodePanopticPng, encodePanopticPng, rgbToIds } from './png/panoptic-png.js'
 export { verifyMasks, DEFAULT_MASK_CONCURRENCY, defaultMaskWorkers, type MaskCheck, type MaskIssue, type MaskIssueKind, type VerifyMasksOptions } from './png/verify-masks.js'
 export { decodeMaskGeometry, type DecodedMask } from './png/mask-decode.js'
 export { renderRegionPreview, type RegionPreviewOptions } from './png/region-preview.js'
+export { fingerprintImage, fingerprintImages, phashOfImage, type ImageFingerprint } from './png/image-fingerprint.js'
+export { writeContactSheet, type SheetPair } from './png/contact-sheet.js'
 export { streamJsonObject, type JsonStreamEvent, type JsonStreamOptions, type MemberMode } from './input/json-array-stream.js'
 export { readJsonFile, readJsonlFile } from './input/read-json.js'
 export { checkInputFile } from './input/input-file.js'

@@ -20,6 +20,8 @@ export const RejectReason = z.enum([
   'invalid', // failed schema validation
   'duplicate', // exact duplicate removed by dedup
   'contaminated', // overlaps a benchmark image
+  'near_duplicate', // dedup: image within the pHash radius of a kept image, or caption near-identical to a kept one
+  'downsampled', // mix: row not drawn when a part was sampled down to its target
 ])
 export type RejectReason = z.infer<typeof RejectReason>
 
@@ -31,6 +33,8 @@ export const RejectRecord = z.object({
   regionId: z.string().optional(),
   reason: RejectReason,
   detail: z.string(),
+  /** dedup: the kept image or region this one duplicates; contamination: `<evaluation set>:<image>`. */
+  duplicateOf: z.string().optional(),
   /** Where the region was read, e.g. `{ file: 'pix2cap_val.json', path: ['annotations', 0, 'segments_info', 9] }`. */
   origin: Origin.optional(),
 })

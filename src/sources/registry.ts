@@ -2,12 +2,18 @@
 // every entry (sources/open-source.ts); each source's `detect` must say no to the others' files.
 import { cocoRegionCaptions } from './coco-region-captions/index.js'
 import { pix2capCoco } from './pix2cap/index.js'
+import { visualGenome } from './visual-genome/index.js'
+import { mdetrGrounding } from './mdetr/index.js'
+import { cocoInstances } from './coco-instances/index.js'
 import type { SourceDefinition } from './source-reader.js'
 
 /** Every source by name (the value of `--from` and the `source` of its records). */
 export const SOURCES = {
   'pix2cap-coco': pix2capCoco,
   'coco-region-captions': cocoRegionCaptions,
+  'visual-genome': visualGenome,
+  'mdetr-grounding': mdetrGrounding,
+  'coco-instances': cocoInstances,
 } satisfies Record<string, SourceDefinition>
 
 /** A registered source name. */

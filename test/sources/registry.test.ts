@@ -43,7 +43,7 @@ describe('source registry', () => {
 
   it('a file of no registered shape is an error naming the file and the sources; broken JSON names the byte offset', async () => {
     const file = await write('llava.json', [{ id: '1', image: 'a.jpg', conversations: [] }])
-    await expect(detectSource(file)).rejects.toThrow(`${file}: has the shape of no registered source (pix2cap-coco, coco-region-captions)`)
+    await expect(detectSource(file)).rejects.toThrow(`${file}: has the shape of no registered source (pix2cap-coco, coco-region-captions, visual-genome, mdetr-grounding, coco-instances)`)
     const broken = await write('broken.json', '{"images": [], "annotations": [{"id": 1,')
     await expect(detectSource(broken)).rejects.toThrow(broken)
     await expect(detectSource(join(dir, 'missing.json'))).rejects.toThrow()
@@ -56,7 +56,7 @@ describe('source registry', () => {
     const records = []
     for await (const r of reader.records()) records.push(r)
     expect(records.map((r) => r.regions[0]!.captions)).toEqual([['a cat']])
-    await expect(openSource({ annotations: file, from: 'vg' })).rejects.toThrow('from: unknown source "vg"; registered sources: pix2cap-coco, coco-region-captions')
+    await expect(openSource({ annotations: file, from: 'vg' })).rejects.toThrow('from: unknown source "vg"; registered sources: pix2cap-coco, coco-region-captions, visual-genome, mdetr-grounding, coco-instances')
     await expect(openSource({ annotations: join(dir, 'none.json') })).rejects.toThrow('file not found (expected an annotations file)')
   })
 })
