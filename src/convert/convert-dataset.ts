@@ -247,7 +247,9 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
   const lock: HeldCorpusLock = acquired.lock
   // A failure before any data is written leaves the folder as it was (and removes it when the lock created it).
   const giveUp = async (): Promise<void> => {
-    if (acquired.dead) await lock.handBack(acquired.dead)
+    // A dead writer's journal is kept for a later --resume, unless a manifest says its corpus is whole anyway.
+    const whole = await stat(join(o.outDir, MANIFEST_FILE)).then(() => true, () => false)
+    if (acquired.dead && !whole) await lock.handBack()
     else await lock.release()
     if (acquired.createdDir) await rmdir(o.outDir).catch(() => {})
   }

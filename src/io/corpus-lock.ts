@@ -6,7 +6,7 @@
 //   batches     the Arrow batch sizes up to the end of the last finished shard (the shard plan is recomputed from them)
 //   committing  final names being renamed into place at the end, so a crash between renames can be cleaned up
 // The lock is created exclusively (O_EXCL), rewritten atomically (temp + rename) and removed after manifest.json.
-import { mkdir, open, readFile, rm } from 'node:fs/promises'
+import { mkdir, open, readFile, rm, stat } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { z } from 'zod'
@@ -83,7 +83,7 @@ export interface HeldCorpusLock {
    * Puts a dead writer's record back in place of ours (when this run stops before writing anything, e.g. because
    * the leftovers need --resume or --overwrite), so that its journal is not lost.
    */
-  handBack(dead: CorpusLockRecord): Promise<void>
+  handBack(): Promise<void>
 }
 
 /** What {@link acquireCorpusLock} found and did. */
@@ -122,6 +122,8 @@ async function readLock(path: string): Promise<CorpusLockRecord | typeof PARTIAL
  */
 export async function acquireCorpusLock(outDir: string, o: { command: string; key: string }): Promise<AcquiredCorpusLock> {
   const path = join(outDir, LOCK_FILE)
+  const existing = await stat(outDir).catch(() => undefined)
+  if (existing && !existing.isDirectory()) throw new PixcapError('io', outDir, [], 'the output path exists and is not a folder')
   const createdDir = (await mkdir(outDir, { recursive: true })) !== undefined
   const me = await procStat(process.pid)
   let record: CorpusLockRecord = {
@@ -138,6 +140,7 @@ export async function acquireCorpusLock(outDir: string, o: { command: string; ke
     batches: [],
   }
   let dead: CorpusLockRecord | undefined
+  let deadText: string | undefined // its bytes, put back unchanged by handBack
   for (let attempt = 0; ; attempt++) {
     try {
       const fh = await open(path, 'wx')
@@ -170,7 +173,10 @@ export async function acquireCorpusLock(outDir: string, o: { command: string; ke
           : `a pixcap ${other.command} (${who}) holds this folder; this host cannot check whether it still runs. If it is gone, delete ${LOCK_FILE} and run again with --resume or --overwrite`,
       )
     }
-    dead ??= other
+    if (!dead) {
+      dead = other
+      deadText = await readFile(path, 'utf8').catch(() => undefined)
+    }
     await rm(path, { force: true })
   }
   let released = false
@@ -189,10 +195,11 @@ export async function acquireCorpusLock(outDir: string, o: { command: string; ke
       released = true
       await rm(path, { force: true })
     },
-    async handBack(dead) {
+    async handBack() {
       if (released) return
       released = true
-      await writeFileAtomic(path, `${JSON.stringify(dead, null, 2)}\n`)
+      if (deadText === undefined) await rm(path, { force: true })
+      else await writeFileAtomic(path, deadText)
     },
   }
   return { lock, createdDir, ...(dead ? { dead } : {}) }
