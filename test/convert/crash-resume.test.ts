@@ -13,6 +13,8 @@ import { REPO_ROOT } from '../helpers/fixtures.js'
 import { useTempDir } from '../helpers/temp-dir.js'
 
 const BIN = join(REPO_ROOT, 'bin/pixcap.js')
+// Children run in their own process group (detached): only this file's SIGKILLs reach them, never a signal that
+// another test file sends to its group while the suite runs in parallel.
 const LOCK = '.pixcap-lock'
 
 let dir: string
@@ -25,14 +27,14 @@ useTempDir('pixcap-crash-', (d) => (dir = d))
 const convertArgs = (out: string, seed = 0) => ['convert', input, '--to', 'gpt4roi', '--out', out, '--format', 'parquet,arrow,jsonl', '--max-shard-rows', '1000', '--seed', String(seed)]
 
 function pixcap(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 })
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000, detached: true })
   return { code: r.status, out: r.stdout, err: r.stderr }
 }
 
 /** Runs pixcap until it reaches `failpoint`, then SIGKILLs it; resolves once the process is gone. */
 function killAt(args: string[], failpoint: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env: { ...process.env, PIXCAP_FAILPOINT: failpoint }, stdio: ['ignore', 'ignore', 'pipe'] })
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env: { ...process.env, PIXCAP_FAILPOINT: failpoint }, stdio: ['ignore', 'ignore', 'pipe'], detached: true })
     let err = ''
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
@@ -183,7 +185,7 @@ describe('SIGKILL at arbitrary moments (timers, not failpoints)', () => {
     for (const ms of [150, 700, 1500, 2500]) {
       const out = join(dir, `timed-${ms}`)
       await cp(join(dir, 'older'), out, { recursive: true })
-      const child = spawn(process.execPath, [BIN, ...convertArgs(out), '--overwrite'], { cwd: REPO_ROOT, stdio: 'ignore' })
+      const child = spawn(process.execPath, [BIN, ...convertArgs(out), '--overwrite'], { cwd: REPO_ROOT, stdio: 'ignore', detached: true })
       const exited = new Promise<void>((r) => child.on('exit', () => r()))
       await new Promise((r) => setTimeout(r, ms))
       child.kill('SIGKILL')
