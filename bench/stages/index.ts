@@ -10,6 +10,7 @@ import { captionMetricsStage } from './caption-metrics.js'
 import { cardStage } from './card.js'
 import { viewStage } from './view.js'
 import { visualPromptsStage } from './visual-prompts.js'
+import { resumeStage } from './resume.js'
 
 export const STAGES: BenchStage[] = [
   jsonRead,
@@ -22,4 +23,5 @@ export const STAGES: BenchStage[] = [
   cardStage,
   viewStage,
   visualPromptsStage,
+  resumeStage,
 ]

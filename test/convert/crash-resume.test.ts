@@ -13,7 +13,7 @@ import { REPO_ROOT } from '../helpers/fixtures.js'
 import { useTempDir } from '../helpers/temp-dir.js'
 
 const BIN = join(REPO_ROOT, 'bin/pixcap.js')
-// Children run in their own process group (detached): only this file's SIGKILLs reach them, never a signal that
+// The children it kills run in their own process group (detached): only this file's SIGKILLs reach them, never a signal that
 // another test file sends to its group while the suite runs in parallel.
 const LOCK = '.pixcap-lock'
 
@@ -27,7 +27,7 @@ useTempDir('pixcap-crash-', (d) => (dir = d))
 const convertArgs = (out: string, seed = 0) => ['convert', input, '--to', 'gpt4roi', '--out', out, '--format', 'parquet,arrow,jsonl', '--max-shard-rows', '1000', '--seed', String(seed)]
 
 function pixcap(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000, detached: true })
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 })
   return { code: r.status, out: r.stdout, err: r.stderr }
 }
 
