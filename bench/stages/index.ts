@@ -11,6 +11,7 @@ import { cardStage } from './card.js'
 import { viewStage } from './view.js'
 import { visualPromptsStage } from './visual-prompts.js'
 import { phashStage } from './phash.js'
+import { resumeStage } from './resume.js'
 
 export const STAGES: BenchStage[] = [
   jsonRead,
@@ -24,4 +25,5 @@ export const STAGES: BenchStage[] = [
   viewStage,
   visualPromptsStage,
   phashStage,
+  resumeStage,
 ]

@@ -3,7 +3,11 @@
 // Everything streams: the reader yields one image at a time, the filter and format work per image, the sinks write
 // 1k-row batches. Same input + same seed -> byte-identical files (formats seed per image; writers are deterministic).
 // On any failure every temporary file is removed and no manifest is written.
-import { rm, stat } from 'node:fs/promises'
+// Crash safety (issue 17): the folder is locked (`.pixcap-lock`, with the writer's pid and host) while it is written;
+// the lock journals finished shards, so `--resume` after a crash keeps them (sha256-checked) and gives files
+// byte-identical to an uninterrupted run; a dead writer's `.incomplete` files are swept; the old manifest of an
+// --overwrite goes before its data; no output may be an input.
+import { rm, rmdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { OptionError, PixcapError } from '../errors.js'
 import { filterImages } from '../dataset/filter-images.js'
@@ -25,6 +29,10 @@ import type { SplitSource } from '../sources/split-name.js'
 import type { SourceReport } from '../records/source-report.js'
 import { checkInputFile } from '../io/input/input-file.js'
 import { prepareOutDir } from '../io/corpus/prepare-out-dir.js'
+import { acquireCorpusLock, LOCK_FILE, type HeldCorpusLock } from '../io/corpus/corpus-lock.js'
+import { refuseOutputsOverInputs, type InputLocation } from '../io/input/outputs-over-inputs.js'
+import { CORPUS_DIRS } from '../io/corpus/prepare-out-dir.js'
+import { failpoint } from '../util/failpoint.js'
 import type { ImageRecord } from '../records/region-record.js'
 import type { RejectRecord } from '../records/reject.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
@@ -69,6 +77,12 @@ export interface ConvertOptions {
   rejectInvalid?: boolean
   /** Replace a corpus already in outDir (removing exactly the files its manifest lists); default: refuse. */
   overwrite?: boolean
+  /**
+   * Continue a conversion that died in outDir (same inputs and options): its finished shards are kept when their
+   * sha256 matches, the rest is written again; the result is byte-identical to an uninterrupted run. Without an
+   * interrupted conversion there, a normal conversion.
+   */
+  resume?: boolean
   filterPolicy?: FilterPolicy
   formatOptions?: Record<string, unknown>
   limits?: Partial<ShardLimits>
@@ -99,6 +113,12 @@ export interface ConvertResult {
   splitSource: SplitSource
   /** Files of a previous corpus removed by `overwrite`. */
   overwritten: string[]
+  /** `.incomplete` files of an interrupted conversion that were removed. */
+  swept: string[]
+  /** With `resume`: shards of the interrupted conversion that were kept (not written again). */
+  resumedShards: number
+  /** The conversion that died in this folder, if one had. */
+  deadWriter?: { pid: number; host: string; startedAt: string; command: string }
 }
 
 /** Reader problems listed in the error that stops a conversion. */
@@ -204,9 +224,69 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
   const defaultOutputs = (format.kind === 'rows' ? format.defaultOutputs : undefined) ?? ['parquet']
   const formats: OutputFormat[] = format.kind === 'rows' ? [...new Set<OutputFormat>(o.formats ?? (defaultOutputs as OutputFormat[]))] : []
   const inputs = [await inputEntry('annotations', o.annotations)]
-  const { removed: overwritten } = await prepareOutDir(o.outDir, { overwrite: o.overwrite === true })
-
-  const rejects = await openRejectsWriter(join(o.outDir, 'rejects.jsonl'))
+  const manifestOptions = {
+    /** The registered source that read the annotations (detected or --from). */
+    source: reader.source,
+    maxRegions: ctx.maxRegions,
+    formats,
+    embedImages: o.embedImages === true,
+    verifyMasks: verify,
+    panopticDir: o.panopticDir ?? null,
+    imagesDir: o.imagesDir ?? null,
+    limits: o.limits ?? {},
+    epochs,
+    imageRoot: o.imageRoot ?? null,
+  }
+  const version = await pixcapVersion()
+  const inputLocations: InputLocation[] = [
+    { role: `the ${reader.source} annotations file`, path: o.annotations, kind: 'file' },
+    { role: 'the templates file', path: loaded.file, kind: 'file' },
+    ...(o.panopticDir ? [{ role: 'the panoptic PNG folder (--panoptic-dir)', path: o.panopticDir, kind: 'dir' as const }] : []),
+    ...(o.imagesDir ? [{ role: 'the images folder (--images-dir)', path: o.imagesDir, kind: 'dir' as const }] : []),
+  ]
+  const sidecarName = reader.source.replace(/-/g, '_')
+  const sidecarNames = format.kind === 'rows' && format.sidecars ? format.sidecars({ name: sidecarName, splits: [] }).map((f) => f.path) : []
+  await refuseOutputsOverInputs(inputLocations, {
+    root: o.outDir,
+    files: [MANIFEST_FILE, 'rejects.jsonl', LOCK_FILE, ...sidecarNames, ...(format.kind === 'document' ? [format.fileName(split)] : [])],
+    dirs: CORPUS_DIRS,
+  })
+  // Everything that shapes the bytes written: a resumed run must match the interrupted one in all of it.
+  const key = sha256(JSON.stringify({ version, format: format.name, formatOptions, split, seed, inputs, templates: loaded.sha256, policy, manifestOptions, shard: o.shard ?? null }))
+  const acquired = await acquireCorpusLock(o.outDir, { command: 'convert', key })
+  const lock: HeldCorpusLock = acquired.lock
+  // A failure before any data is written leaves the folder as it was (and removes it when the lock created it).
+  const giveUp = async (): Promise<void> => {
+    // A dead writer's journal is kept for a later --resume, unless a manifest says its corpus is whole anyway.
+    const whole = await stat(join(o.outDir, MANIFEST_FILE)).then(() => true, () => false)
+    if (acquired.dead && !whole) await lock.handBack()
+    else await lock.release()
+    if (acquired.createdDir) await rmdir(o.outDir).catch(() => {})
+  }
+  let prepared
+  try {
+    await failpoint('lock-taken')
+    prepared = await prepareOutDir(o.outDir, {
+      overwrite: o.overwrite === true,
+      ...(o.resume ? { resumeKey: key } : {}),
+      lock,
+      ...(acquired.dead ? { dead: acquired.dead } : {}),
+      inputs: inputLocations,
+    })
+    await lock.update({ removing: [] })
+  } catch (err) {
+    await giveUp()
+    throw err
+  }
+  const overwritten = prepared.removed
+  const resumed = prepared.resumed
+  let rejects
+  try {
+    rejects = await openRejectsWriter(join(o.outDir, 'rejects.jsonl'))
+  } catch (err) {
+    await giveUp()
+    throw err
+  }
   const onReject = (r: RejectRecord) => rejects.write(r)
   const filtered = filterImages(selectShard(stopOnReaderErrors(reader.entries(), reader.report, o.rejectInvalid === true), o.shard), policy, { onReject })
   const maskCounts: MaskRejectCounts = { regions: 0, images: 0 }
@@ -217,7 +297,13 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
   let samples = 0
   const files: ManifestFile[] = []
   const renderedFiles: string[] = []
-  const cleanups: (() => Promise<void>)[] = [() => rejects.abort(), () => removeFiles(o.outDir, renderedFiles)]
+  // Final names this run renames into place (journaled in the lock before the renames), removed again on failure.
+  let committing: string[] = []
+  const commitNext = async (names: readonly string[]): Promise<void> => {
+    committing = [...new Set([...committing, ...names])]
+    await lock.update({ committing })
+  }
+  const cleanups: (() => Promise<void>)[] = [() => lock.release(), () => removeFiles(o.outDir, committing), () => rejects.abort(), () => removeFiles(o.outDir, renderedFiles)]
   // The image count is known once the `images` list has been read (before annotations); a job sees only its share.
   const progress = (): ConvertEvent => {
     const total = reader.report.counts.images
@@ -227,7 +313,16 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
   try {
     if (format.kind === 'rows') {
       const fields = o.embedImages ? embeddedImageFields(format.fields, format.name) : format.fields
-      const sink = await openCorpusSink({ outDir: o.outDir, split, fields, formats, embedImages: o.embedImages === true, ...(o.limits ? { limits: o.limits } : {}), ...(o.shard ? { job: o.shard } : {}) })
+      const journal = [...(resumed?.shards ?? [])]
+      const sink = await openCorpusSink({
+        outDir: o.outDir, split, fields, formats, embedImages: o.embedImages === true, ...(o.limits ? { limits: o.limits } : {}), ...(o.shard ? { job: o.shard } : {}),
+        ...(resumed ? { resume: resumed } : {}),
+        onShardFinished: async (shard, batches) => {
+          journal.push(shard)
+          await lock.update({ shards: journal, batches: [...batches] })
+        },
+        beforeCommit: (names) => commitNext([...names, 'rejects.jsonl']),
+      })
       cleanups.push(() => sink.abort())
       for await (const image of checked) {
         for (const [epoch, ectx] of epochCtx.entries()) {
@@ -254,7 +349,9 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
       files.sort((a, b) => Number(a.kind === 'image') - Number(b.kind === 'image'))
       if (format.sidecars) {
         const primary = sidecarDataKind(formats)
-        for (const side of format.sidecars({ name: reader.source.replace(/-/g, '_'), splits: [{ split, rows: samples, files: files.filter((f) => f.kind === primary).map((f) => f.file) }] })) {
+        const sides = format.sidecars({ name: sidecarName, splits: [{ split, rows: samples, files: files.filter((f) => f.kind === primary).map((f) => f.file) }] })
+        await commitNext(sides.map((side) => side.path))
+        for (const side of sides) {
           await writeFileAtomic(join(o.outDir, side.path), side.content)
           files.push({ file: side.path, kind: 'sidecar', rows: 0, bytes: Buffer.byteLength(side.content), sha256: sha256(side.content) })
         }
@@ -267,6 +364,7 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
         }
       })()
       const rel = format.fileName(split)
+      await commitNext([rel, 'rejects.jsonl'])
       const result = await format.write(counted, ctx, join(o.outDir, rel))
       regionsInSamples = result.regions
       samples = result.images
@@ -291,7 +389,7 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
   }
   const manifest: Manifest = {
     manifestVersion: 1,
-    pixcap: { version: await pixcapVersion() },
+    pixcap: { version },
     command: 'convert',
     ...(o.timestamp ? { createdAt: new Date().toISOString() } : {}),
     format: { name: format.name, kind: format.kind, options: formatOptions },
@@ -300,19 +398,7 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
     inputs,
     templates: { file: loaded.file, sha256: loaded.sha256 },
     filterPolicy: { ...policy },
-    options: {
-      /** The registered source that read the annotations (detected or --from). */
-      source: reader.source,
-      maxRegions: ctx.maxRegions,
-      formats,
-      embedImages: o.embedImages === true,
-      verifyMasks: verify,
-      panopticDir: o.panopticDir ?? null,
-      imagesDir: o.imagesDir ?? null,
-      limits: o.limits ?? {},
-      epochs,
-      imageRoot: o.imageRoot ?? null,
-    },
+    options: manifestOptions,
     shard: o.shard ?? null,
     counts,
     files,
@@ -320,13 +406,18 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
   for (const file of files) yield { kind: 'file', file }
   let manifestPath: string
   try {
+    await failpoint('before-manifest')
     manifestPath = await writeManifest(o.outDir, manifest)
   } catch (err) {
+    // The files are whole but do not make a valid corpus: none of them may stay under a final name without a manifest.
+    for (const c of cleanups.reverse()) await c().catch(() => {})
     if (err instanceof PixcapError && err.code === 'invariant') {
-      throw new PixcapError('invariant', join(o.outDir, MANIFEST_FILE), err.path, `${err.detail}; the data files were written but the corpus is not valid`)
+      throw new PixcapError('invariant', join(o.outDir, MANIFEST_FILE), err.path, `${err.detail}; the corpus is not valid, and the files written were removed`)
     }
     throw err
   }
+  await failpoint('manifest-written')
+  await lock.release()
   return {
     outDir: o.outDir,
     manifestPath,
@@ -334,6 +425,9 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
     reader: { source: reader.source, errors: reader.report.errors, warnings: reader.report.warnings, rejectInvalid: o.rejectInvalid === true },
     splitSource: reader.splitSource,
     overwritten,
+    swept: prepared.swept,
+    resumedShards: resumed?.shards.length ?? 0,
+    ...(prepared.deadWriter ? { deadWriter: prepared.deadWriter } : {}),
   }
 }
 

@@ -1,5 +1,6 @@
 // Loading a template file (ours by default, or the user's `--templates FILE`) and hashing its bytes, so the
 // manifest records exactly which questions a corpus was built from.
+import { checkNoLoneSurrogates } from '../io/input/lone-surrogates.js'
 import { readFile } from 'node:fs/promises'
 import { dirname, extname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -27,6 +28,7 @@ export function parseTemplatesText(text: string, file: string): TemplateSet {
   } catch (err) {
     throw new PixcapError('invalid_json', file, [], `cannot parse template file: ${(err as Error).message}`, { cause: err })
   }
+  if (ext !== '.yaml' && ext !== '.yml') checkNoLoneSurrogates(text, doc, file)
   return parseTemplateSet(doc, file)
 }
 

@@ -14,6 +14,12 @@ export interface OpenAnySourceOptions extends OpenSourceOptions {
 
 const names = () => Object.keys(SOURCES).join(', ')
 
+// A PixcapError is not an OptionError template (its detail may quote the file), so the option is spelled out for
+// both the library (`from`) and the CLI (`--from`).
+const CHOOSE_ONE = 'name it with the from option (--from NAME)'
+
+const TOP_LEVEL = { object: 'a JSON object', array: 'a JSON array', other: 'not a JSON object or array' } as const
+
 /** The registered source called `name`, or a usage error naming the option and the choices. */
 export function sourceNamed(name: string): SourceDefinition {
   const def = (SOURCES as Record<string, SourceDefinition>)[name]
@@ -28,10 +34,11 @@ export async function detectSource(file: string): Promise<SourceDefinition> {
   for (const def of Object.values(SOURCES) as SourceDefinition[]) if (await def.detect(probe)) matches.push(def)
   if (matches.length === 1) return matches[0]!
   if (matches.length > 1) {
-    throw new PixcapError('schema', file, [], `has the shape of several sources (${matches.map((m) => m.name).join(', ')}); choose one with {from}`)
+    throw new PixcapError('schema', file, [], `has the shape of several sources (${matches.map((m) => m.name).join(', ')}); ${CHOOSE_ONE}`)
   }
   if (probe.scanError instanceof PixcapError) throw probe.scanError
-  throw new PixcapError('schema', file, [], `has the shape of no registered source (${names()}); choose one with {from} if it is one of them`)
+  // Naming the source turns this into that reader's own error, which says what is missing (a key, a type).
+  throw new PixcapError('schema', file, [], `has the shape of no registered source (${names()}): its top level is ${TOP_LEVEL[await probe.topLevel()]}; if it is one of them, ${CHOOSE_ONE} and its reader says what does not match`)
 }
 
 /** Opens `options.annotations` with the named or detected source. */

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises'
 import type { Readable } from 'node:stream'
 
 /** Suffix of files being written; anything with it is incomplete by definition. */
-const INCOMPLETE_SUFFIX = '.incomplete'
+export const INCOMPLETE_SUFFIX = '.incomplete'
 
 /** A temporary name beside `dest`, unique per process and call, ending in INCOMPLETE_SUFFIX. */
 export function temporaryPathFor(dest: string): string {

@@ -5,6 +5,7 @@ import { FILTER_POLICY_FLAGS, FILTER_POLICY_OPTIONS, FILTER_POLICY_USAGE, filter
 import { UsageError } from '../../errors.js'
 import { FORMATS, type FormatName } from '../../formats/registry.js'
 import { OUTPUT_FORMATS, type OutputFormat } from '../../io/corpus/corpus-sink.js'
+import { MAX_SHARD_ROWS } from '../../io/corpus/shards.js'
 import { TEXT_BOX_CONVENTIONS } from '../../formats/box-convention.js'
 import { VIP_SHAPES } from '../../formats/vip-llava.js'
 import { intFlag, parseCommandArgs, printJson, type CliIo, type Command, type OptionHelp } from '../command.js'
@@ -13,8 +14,8 @@ import { FROM_FLAG, FROM_OPTION, fromOption } from '../source-flag.js'
 
 const usage =
   `pixcap convert <annotations.json> [--from NAME] --to ${Object.keys(FORMATS).join('|')} --out DIR [--panoptic-dir D [--no-verify-masks]] [--images-dir D] ` +
-  `[--seed N (${DEFAULT_SEED})] [--max-regions N (${GPT4ROI_MAX_REGIONS})] [--templates FILE] [--format parquet,arrow,jsonl,json (format default)] [--split S] ` +
-  `[--shard-index i --num-shards n] [--embed-images] [--overwrite] [--reject-invalid] ` +
+  `[--seed N (${DEFAULT_SEED})] [--max-regions N (${GPT4ROI_MAX_REGIONS})] [--templates FILE] [--format parquet,arrow,jsonl,json (format default)] [--split S] [--max-shard-rows N (${MAX_SHARD_ROWS})] ` +
+  `[--shard-index i --num-shards n] [--embed-images] [--overwrite] [--resume] [--reject-invalid] ` +
   `[--boxes CONVENTION] [--task T] [--masks] [--image-root DIR] [--epochs N (1)] [--prompt-shapes a,b] ` +
   `${FILTER_POLICY_USAGE} [--json]`
 
@@ -41,15 +42,23 @@ export const CONVERT_OPTIONS: OptionHelp[] = [
   { flag: '--templates FILE', description: 'instruction template file', default: 'templates/pixcap-default.json' },
   { flag: '--format LIST', description: 'comma-separated: parquet, arrow, jsonl, json (one JSON array)', default: "the format's own (parquet; json for llava, qwen-vl, osprey, vip-llava)" },
   { flag: '--split S', description: 'split name in file names and the manifest', default: 'from the file name (*_train, *_val), else train' },
+  { flag: '--max-shard-rows N', description: 'rows per Parquet/Arrow shard file (a shard also ends at 500 MB of Arrow data, as datasets\' push_to_hub does); a crash loses at most the shard being written', default: String(MAX_SHARD_ROWS) },
   { flag: '--shard-index i', description: 'this job\'s index in a cluster array job (with --num-shards)' },
   { flag: '--num-shards n', description: 'number of jobs in the array job (then pixcap merge-manifests)' },
   { flag: '--embed-images', description: 'store each photo\'s bytes in the rows (needs --images-dir)' },
   { flag: '--overwrite', description: 'replace a corpus already in --out, removing exactly the files its manifest lists' },
+  { flag: '--resume', description: 'continue a conversion that died in --out (same inputs and options): its finished shards are kept after a sha256 check, the rest is written again, byte-identical to an uninterrupted run; with nothing to resume, a normal conversion', default: 'off: a dead conversion\'s leftovers are refused until --resume or --overwrite' },
   { flag: '--reject-invalid', description: 'turn input errors (invalid entries, duplicate ids) into counted rejects instead of stopping' },
   ...CONVERT_TARGET_OPTIONS,
   ...FILTER_POLICY_OPTIONS,
   { flag: '--json', description: 'print the result (or the error) as JSON on stdout' },
 ]
+
+function positiveFlag(name: string, value: string): number {
+  const n = intFlag(name, value, 1, usage)
+  if (n < 1) throw new UsageError(`--${name} must be a positive integer, got ${value}`, usage)
+  return n
+}
 
 /** Parses `convert` argv into library options (paths resolved against `cwd`). */
 export function parseConvertArgs(rawArgs: string[], cwd: string): ConvertOptions & { json: boolean } {
@@ -66,12 +75,14 @@ export function parseConvertArgs(rawArgs: string[], cwd: string): ConvertOptions
       templates: { type: 'string' },
       format: { type: 'string' },
       split: { type: 'string' },
+      'max-shard-rows': { type: 'string' },
       'shard-index': { type: 'string' },
       'num-shards': { type: 'string' },
       'embed-images': { type: 'boolean' },
       'verify-masks': { type: 'boolean' },
       'no-verify-masks': { type: 'boolean' },
       overwrite: { type: 'boolean' },
+      resume: { type: 'boolean' },
       'reject-invalid': { type: 'boolean' },
       boxes: { type: 'string' },
       task: { type: 'string' },
@@ -122,12 +133,14 @@ export function parseConvertArgs(rawArgs: string[], cwd: string): ConvertOptions
     ...(values.epochs !== undefined ? { epochs: intFlag('epochs', values.epochs, 1, usage) } : {}),
     ...(Object.keys(formatOptions).length > 0 ? { formatOptions } : {}),
     ...(values.split !== undefined ? { split: values.split } : {}),
+    ...(values['max-shard-rows'] !== undefined ? { limits: { maxRowsPerShard: positiveFlag('max-shard-rows', values['max-shard-rows']) } } : {}),
     ...(values['num-shards'] !== undefined
       ? { shard: { index: intFlag('shard-index', values['shard-index'], 0, usage), count: intFlag('num-shards', values['num-shards'], 1, usage) } }
       : {}),
     embedImages: values['embed-images'] === true,
     ...(values['no-verify-masks'] ? { verifyMasks: false } : values['verify-masks'] ? { verifyMasks: true } : {}),
     overwrite: values.overwrite === true,
+    ...(values.resume ? { resume: true } : {}),
     rejectInvalid: values['reject-invalid'] === true,
     filterPolicy: filterPolicyFromFlags(values),
     json: values.json === true,
@@ -143,6 +156,9 @@ export function renderConvertSummary(r: ConvertResult): string {
     .join(', ')
   const splitFrom = { option: '--split', 'file name': 'from the file name', default: 'default; --split names another' }[r.splitSource]
   const lines = [
+    ...(r.deadWriter ? [`an interrupted ${r.deadWriter.command} (pid ${r.deadWriter.pid} on ${r.deadWriter.host}, started ${r.deadWriter.startedAt}) had died in this folder`] : []),
+    ...(r.swept.length > 0 ? [`swept ${r.swept.length} temporary file${r.swept.length === 1 ? '' : 's'} it left (${r.swept.slice(0, 3).join(', ')}${r.swept.length > 3 ? ', ...' : ''})`] : []),
+    ...(r.resumedShards > 0 ? [`resumed: kept its ${r.resumedShards} finished shard${r.resumedShards === 1 ? '' : 's'} (sha256 checked), wrote the rest`] : []),
     ...(r.overwritten.length > 0 ? [`replaced the previous corpus: ${r.overwritten.length - 1} files its manifest listed, and the manifest`] : []),
     `${r.manifest.format.name} corpus in ${r.outDir} (split ${r.manifest.split} (${splitFrom}), seed ${r.manifest.seed}${r.manifest.shard ? `, shard ${r.manifest.shard.index} of ${r.manifest.shard.count}` : ''})`,
     `images    ${c.images.in} in, ${c.images.kept} kept, ${c.images.dropped} with no region left`,
@@ -179,7 +195,7 @@ export const convertCommand: Command = {
   async run(rawArgs, io) {
     const { json, ...options } = parseConvertArgs(rawArgs, io.cwd)
     const result = await runConvertAndReport(options, json, io)
-    if (json) printJson(io, { ok: true, outDir: result.outDir, split: result.manifest.split, splitSource: result.splitSource, overwritten: result.overwritten, manifest: result.manifest, reader: result.reader })
+    if (json) printJson(io, { ok: true, outDir: result.outDir, split: result.manifest.split, splitSource: result.splitSource, overwritten: result.overwritten, swept: result.swept, resumedShards: result.resumedShards, ...(result.deadWriter ? { deadWriter: result.deadWriter } : {}), manifest: result.manifest, reader: result.reader })
     else io.stdout.write(renderConvertSummary(result))
     return 0
   },

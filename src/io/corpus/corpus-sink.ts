@@ -3,14 +3,16 @@
 // Each Arrow batch is built once (it is also the type check) and fed to the Parquet and Arrow writers, so their
 // shards hold the same rows. Shard files stay under `.incomplete` names until close, when the count is known and
 // every file is renamed; a failure anywhere removes every temporary file and renames nothing.
-import { join } from 'node:path'
+import { join, relative, sep } from 'node:path'
 import type { RecordBatch } from 'apache-arrow'
 import type { FieldSpec } from '../../records/field-spec.js'
 import { ArrowBatchBuilder, DEFAULT_BATCH_ROWS, IMAGE_BATCH_ROWS, type Row } from './arrow-batch.js'
 import { ArrowStreamFileWriter } from './arrow-ipc-writer.js'
 import { JsonArraySink } from './json-array-sink.js'
 import { JsonlSink } from './jsonl-sink.js'
-import type { FinishedFile, WrittenFile } from './output-file.js'
+import { finishedFile, type FinishedFile, type WrittenFile } from './output-file.js'
+import type { JournaledShard } from './corpus-lock.js'
+import { failpoint } from '../../util/failpoint.js'
 import { IMAGE_ROW_GROUP_ROWS, MAX_ROW_GROUP_BYTES, ParquetFileWriter, prestartParquetWorker, TEXT_ROW_GROUP_ROWS } from './parquet-writer.js'
 import type { BatchFileWriter, RowSink } from './row-sink.js'
 import { MAX_SHARD_BYTES, MAX_SHARD_ROWS, planShards, shardFileName, startsNewShard, type BatchSize, type ShardLimits } from './shards.js'
@@ -41,6 +43,16 @@ export interface CorpusSinkOptions {
    * job's index and count (`train-00003-of-00008.parquet`), so the jobs' outputs join without renaming.
    */
   job?: { index: number; count: number }
+  /**
+   * Shards a dead writer finished (checked by the caller against their sha256), with the batch sizes up to their
+   * end: they are kept, and the rows they hold are not encoded again (`convert --resume`). The caller replays the
+   * same rows from the start; formats without shards (JSONL, JSON) are written whole again.
+   */
+  resume?: { shards: readonly JournaledShard[]; batches: readonly BatchSize[] }
+  /** Called when a shard's files are complete on disk (temporary names), with the batch sizes up to its end. */
+  onShardFinished?: (shard: JournaledShard, batches: readonly BatchSize[]) => Promise<void>
+  /** Called at close, before any file is renamed into place, with the corpus-relative final names. */
+  beforeCommit?: (files: readonly string[]) => Promise<void>
 }
 
 /** Row and byte caps actually used. */
@@ -79,7 +91,15 @@ export async function openCorpusSink(o: CorpusSinkOptions): Promise<RowSink> {
   if (batchFormats.includes('parquet')) prestartParquetWorker()
 
   const finished: { format: OutputFormat; file: FinishedFile }[][] = []
-  const history: BatchSize[] = []
+  const history: BatchSize[] = [...(o.resume?.batches ?? [])]
+  const rel = (abs: string): string => relative(o.outDir, abs).split(sep).join('/')
+  for (const shard of o.resume?.shards ?? []) {
+    finished.push(shard.files.map((f) => ({ format: f.format as OutputFormat, file: finishedFile(join(o.outDir, f.tmp), f) })))
+  }
+  // Rows already in the resumed shards: they still flow through (JSONL gets every row) but are not encoded again.
+  // Shards end on batch boundaries, so this is a whole number of batches.
+  const skipRows = (o.resume?.shards ?? []).reduce((n, s) => n + s.rows, 0)
+  let rowsFlushed = 0
   let shard: OpenShard | undefined
   let pending: Row[] = []
   let rowsSeen = 0
@@ -99,10 +119,25 @@ export async function openCorpusSink(o: CorpusSinkOptions): Promise<RowSink> {
     return { size: { rows: 0, bytes: 0 }, writers }
   }
 
-  async function finishShard(s: OpenShard): Promise<void> {
+  // Batch count at the end of each finished shard (for the journal).
+  const shardBatchEnds: number[] = []
+  for (const shard of o.resume?.shards ?? []) shardBatchEnds.push((shardBatchEnds.at(-1) ?? 0) + shard.batches)
+
+  async function finishShard(s: OpenShard, batchesSoFar: number): Promise<void> {
     const files: { format: OutputFormat; file: FinishedFile }[] = []
     finished.push(files)
     for (const { format, writer } of s.writers) files.push({ format, file: await writer.finish() })
+    const before = shardBatchEnds.at(-1) ?? 0
+    shardBatchEnds.push(batchesSoFar)
+    if (o.onShardFinished) {
+      const journaled: JournaledShard = {
+        rows: s.size.rows,
+        batches: batchesSoFar - before,
+        files: files.map(({ format, file }) => ({ format, tmp: rel(file.tmpPath), rows: file.rows, bytes: file.bytes, sha256: file.sha256 })),
+      }
+      await o.onShardFinished(journaled, history.slice(0, batchesSoFar))
+      await failpoint(`shard-finished:${finished.length}`)
+    }
   }
 
   async function writeBatch(batch: RecordBatch): Promise<void> {
@@ -111,7 +146,7 @@ export async function openCorpusSink(o: CorpusSinkOptions): Promise<RowSink> {
     if (shard && startsNewShard(shard.size, size, limits)) {
       const done = shard
       shard = undefined
-      await finishShard(done)
+      await finishShard(done, history.length - 1)
     }
     shard ??= await openShard()
     shard.size.rows += size.rows
@@ -120,6 +155,15 @@ export async function openCorpusSink(o: CorpusSinkOptions): Promise<RowSink> {
   }
 
   async function flush(rows: Row[]): Promise<void> {
+    const resumed = rowsFlushed + rows.length <= skipRows
+    rowsFlushed += rows.length
+    if (resumed) {
+      // Already encoded in a resumed shard (and type-checked by the run that wrote it).
+      rowsSeen += rows.length
+      await jsonl?.write(rows)
+      await jsonArray?.write(rows)
+      return
+    }
     const batch = builder.build(rows, rowsSeen)
     rowsSeen += rows.length
     if (batchFormats.length > 0) await writeBatch(batch)
@@ -165,20 +209,24 @@ export async function openCorpusSink(o: CorpusSinkOptions): Promise<RowSink> {
         pending = []
         // A split with no rows still gets one (empty) file per format, so readers see the schema.
         if (batchFormats.length > 0 && shard === undefined && finished.length === 0) shard = await openShard()
-        if (shard) await finishShard(shard)
+        if (rowsFlushed < skipRows) throw new Error(`internal: resumed shards hold ${skipRows} rows, but the conversion gave only ${rowsFlushed}`)
+        if (shard) await finishShard(shard, history.length)
         shard = undefined
         const plan = planShards(history, limits)
         if (batchFormats.length > 0 && history.length > 0 && plan.length !== finished.length) {
           throw new Error(`internal: wrote ${finished.length} shards but the plan has ${plan.length}`)
         }
         const count = o.job ? o.job.count : finished.length
-        const written: WrittenFile[] = []
+        const commits: { file: FinishedFile; rel: string }[] = []
         for (let i = 0; i < finished.length; i++) {
           const index = o.job ? o.job.index : i
-          for (const { format, file } of finished[i]!) {
-            const rel = `${FORMAT_LAYOUT[format].dir}/${shardFileName(o.split, index, count, FORMAT_LAYOUT[format].ext)}`
-            written.push({ ...(await file.commit(join(o.outDir, rel))), file: rel })
-          }
+          for (const { format, file } of finished[i]!) commits.push({ file, rel: `${FORMAT_LAYOUT[format].dir}/${shardFileName(o.split, index, count, FORMAT_LAYOUT[format].ext)}` })
+        }
+        await o.beforeCommit?.([...commits.map((c) => c.rel), ...(jsonl ? [jsonlPath(o.split, o.job)] : []), ...(jsonArray ? [jsonArrayPath(o.split, o.job)] : [])])
+        const written: WrittenFile[] = []
+        for (const [k, c] of commits.entries()) {
+          written.push({ ...(await c.file.commit(join(o.outDir, c.rel))), file: c.rel })
+          await failpoint(`committed:${k + 1}`)
         }
         if (jsonl) for (const f of await jsonl.close()) written.push({ ...f, file: jsonlPath(o.split, o.job) })
         if (jsonArray) for (const f of await jsonArray.close()) written.push({ ...f, file: jsonArrayPath(o.split, o.job) })

@@ -25,6 +25,25 @@ export interface FinishedFile {
   discard(): Promise<void>
 }
 
+/**
+ * A complete file under its temporary name, described by its size and sha256: what {@link OutputFile.finish} returns,
+ * and what `convert --resume` rebuilds from a dead writer's journal after checking those.
+ */
+export function finishedFile(tmpPath: string, result: { rows: number; bytes: number; sha256: string }): FinishedFile {
+  return {
+    tmpPath,
+    ...result,
+    async commit(dest: string): Promise<WrittenFile> {
+      await mkdir(dirname(dest), { recursive: true })
+      await rename(tmpPath, dest)
+      return { file: dest, ...result }
+    },
+    async discard(): Promise<void> {
+      await rm(tmpPath, { force: true })
+    },
+  }
+}
+
 /** A file being written; nothing appears under a final name until `commit`. */
 export class OutputFile {
   private bytesWritten = 0
@@ -65,20 +84,7 @@ export class OutputFile {
     } finally {
       await this.fh.close()
     }
-    const tmpPath = this.tmpPath
-    const result = { rows, bytes: this.bytesWritten, sha256: this.hash.digest('hex') }
-    return {
-      tmpPath,
-      ...result,
-      async commit(dest: string): Promise<WrittenFile> {
-        await mkdir(dirname(dest), { recursive: true })
-        await rename(tmpPath, dest)
-        return { file: dest, ...result }
-      },
-      async discard(): Promise<void> {
-        await rm(tmpPath, { force: true })
-      },
-    }
+    return finishedFile(this.tmpPath, { rows, bytes: this.bytesWritten, sha256: this.hash.digest('hex') })
   }
 
   /** Finishes and renames to `dest` in one go. */

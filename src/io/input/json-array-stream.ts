@@ -7,6 +7,7 @@
 import { createReadStream } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { decodeUtf8, firstInvalidUtf8 } from './utf8.js'
+import { checkNoLoneSurrogates, findLoneSurrogateEscape } from './lone-surrogates.js'
 import { PixcapError, type JsonPath } from '../../errors.js'
 
 /** What to do with a top-level member: stream its array elements, parse it whole, or skip it without parsing. */
@@ -107,6 +108,7 @@ export async function* streamJsonObject(file: string, options: JsonStreamOptions
       parts = []
       try {
         const parsed: unknown = JSON.parse(text)
+        checkNoLoneSurrogates(text, parsed, label, [], valueStart)
         key = typeof parsed === 'string' ? parsed : fail([], `invalid key at byte ${valueStart}`)
       } catch (err) {
         if (err instanceof PixcapError) throw err
@@ -125,6 +127,7 @@ export async function* streamJsonObject(file: string, options: JsonStreamOptions
       } catch (err) {
         fail(pathNow(), `invalid JSON in the value starting at byte ${valueStart}: ${(err as Error).message}`)
       }
+      checkNoLoneSurrogates(text, value, label, pathNow(), valueStart)
       if (target === 'element') events.push({ kind: 'element', key, index, value, byteOffset: valueStart })
       else events.push({ kind: 'value', key, value, byteOffset: valueStart })
     } else if (target === 'value') {
@@ -353,6 +356,8 @@ export async function parseJsonObjectFile(file: string, maxBytes = WHOLE_FILE_MA
   }
   // The scanner skips a UTF-8 byte order mark; JSON.parse would reject it.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+  // A lone surrogate escape is left to the scanner as well, which names its JSON path and byte offset.
+  if (findLoneSurrogateEscape(text) >= 0) return undefined
   let members: unknown
   try {
     members = JSON.parse(text)

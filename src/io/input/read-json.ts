@@ -6,6 +6,7 @@ import type { z } from 'zod'
 import { PixcapError, type JsonPath } from '../../errors.js'
 import { parseWithProblems } from '../../util/zod-issues.js'
 import { decodeUtf8 } from './utf8.js'
+import { checkNoLoneSurrogates } from './lone-surrogates.js'
 
 /**
  * Validates an already parsed JSON value; the first issue becomes a PixcapError('schema') under `basePath`, with a
@@ -33,12 +34,15 @@ async function readText(file: string): Promise<string> {
   return decodeUtf8(bytes, file)
 }
 
-function parseText(text: string, file: string, path: JsonPath): unknown {
+function parseText(text: string, file: string, path: JsonPath, baseOffset = 0): unknown {
+  let value: unknown
   try {
-    return JSON.parse(text)
+    value = JSON.parse(text)
   } catch (err) {
     throw new PixcapError('invalid_json', file, path, `not valid JSON: ${(err as Error).message}`, { cause: err })
   }
+  checkNoLoneSurrogates(text, value, file, path, baseOffset)
+  return value
 }
 
 /**
@@ -65,11 +69,14 @@ export async function readJsonFile<S extends z.ZodType>(file: string, schema: S,
 export async function readJsonlFile<S extends z.ZodType>(file: string, schema: S): Promise<z.infer<S>[]> {
   const lines = (await readText(file)).split('\n')
   const out: z.infer<S>[] = []
+  let lineStart = 0 // byte offset of the line, for lone-surrogate messages
   for (const [i, raw] of lines.entries()) {
+    const at = lineStart
+    lineStart += Buffer.byteLength(raw) + 1
     const line = raw.trim()
     if (line === '') continue
     const where = [`line ${i + 1}`]
-    out.push(validateJson(schema, parseText(line, file, where), file, where))
+    out.push(validateJson(schema, parseText(line, file, where, at + Buffer.byteLength(raw.slice(0, raw.length - raw.trimStart().length))), file, where))
   }
   return out
 }
