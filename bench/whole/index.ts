@@ -3,5 +3,6 @@
 import type { WholeProcessCase } from './case.js'
 import { convertCase } from './convert.js'
 import { helpCase, versionCase } from './startup.js'
+import { verifyMasksCase } from './verify-masks.js'
 
-export const WHOLE_PROCESS_CASES: WholeProcessCase[] = [versionCase, helpCase, convertCase]
+export const WHOLE_PROCESS_CASES: WholeProcessCase[] = [versionCase, helpCase, convertCase, verifyMasksCase]
