@@ -10,7 +10,8 @@
 //   tsx bench/run.ts [--only <name>]... [--table in-process|whole-process] [--repeat N] [--png-images N] [--keep]
 //                    [--data <dir>] [--key=value ...]
 //
-// --only selects stages and cases by name (`--only convert` runs the in-process stage and the whole-process case).
+// --only selects stages and cases by name (`--only convert` runs the in-process stage and the whole-process case);
+// `--only memory` adds the memory rows (bench/whole/memory.ts: peak RSS of pixcap convert from 100k to 5M regions).
 //
 // --images / --regions shrink the synthetic set (default: Pix2Cap-COCO train, 20,550 / 167,254) for smoke runs.
 // --data reuses (and keeps) an existing synthetic set; otherwise it lives in a temp dir removed at the end unless
@@ -27,6 +28,7 @@ import { STAGES } from './stages/index.js'
 import { makeSynthSet, synthPaths } from './synth.js'
 import { WHOLE_PROCESS_CASES } from './whole/index.js'
 import { runWholeProcessCases } from './whole/run-cases.js'
+import { runMemoryRows } from './whole/memory.js'
 
 const DEFAULT_PNG_IMAGES = 1000
 const KNOWN = new Set(['only', 'png-images', 'keep', 'data', 'child', 'images', 'regions', 'table', 'repeat'])
@@ -62,7 +64,7 @@ async function main(argv: string[]): Promise<void> {
   }
 
   const only = (values.only ?? []).map(String)
-  const names = [...STAGES.map((s) => s.name), ...WHOLE_PROCESS_CASES.map((c) => c.name)]
+  const names = [...STAGES.map((s) => s.name), ...WHOLE_PROCESS_CASES.map((c) => c.name), 'memory']
   const unknown = only.filter((name) => !names.includes(name))
   if (unknown.length > 0) throw new Error(`unknown stage(s) ${unknown.join(', ')}; stages: ${[...new Set(names)].join(', ')}`)
   const table = values.table === undefined ? undefined : String(values.table)
@@ -116,6 +118,8 @@ async function main(argv: string[]): Promise<void> {
       for (const line of child.stdout.split('\n')) if (line.trim() !== '') process.stdout.write(`${line}\n`)
     }
     await runWholeProcessCases(cases, { dataDir, pngImages, options }, ROOT, repeat)
+    // Memory rows take minutes (corpora up to 5M regions): only when asked for by name.
+    if (only.includes('memory')) await runMemoryRows({ dataDir, pngImages, options })
   } finally {
     if (given === undefined && values.keep !== true) await rm(dataDir, { recursive: true, force: true })
     else process.stderr.write(`bench: kept ${dataDir}\n`)

@@ -17,6 +17,7 @@ const WholeLine = z.object({
   loadAverage: z.object({ before: z.number(), after: z.number() }), pixcap: Side, peers: z.array(Side), notes: z.array(z.string()).optional(),
 })
 const MachineLine = z.object({ table: z.literal('machine'), date: z.string(), cpus: z.number(), cpuModel: z.string(), node: z.string(), argv: z.array(z.string()) })
+const MemoryLine = z.object({ table: z.literal('memory'), regions: z.number(), verifyMasks: z.boolean(), fileMb: z.number(), wallMs: z.number(), peakRssMb: z.number().nullable(), command: z.string() })
 const StageLine = z.object({ table: z.literal('in-process'), stage: z.string(), items: z.number(), unit: z.string(), wallMs: z.number(), perSecond: z.number(), peakRssMb: z.number() }).passthrough()
 
 const BEGIN = '<!-- speed-table:begin -->'
@@ -31,11 +32,14 @@ export function renderSpeedTables(lines: unknown[]): string {
   const machines = lines.flatMap((l) => { const m = MachineLine.safeParse(l); return m.success ? [m.data] : [] })
   const whole = new Map<string, z.infer<typeof WholeLine>>()
   const stages = new Map<string, z.infer<typeof StageLine>>()
+  const memory = new Map<string, z.infer<typeof MemoryLine>>()
   for (const l of lines) {
     const w = WholeLine.safeParse(l)
     if (w.success) whole.set(w.data.stage, w.data)
     const s = StageLine.safeParse(l)
     if (s.success) stages.set(s.data.stage, s.data)
+    const m = MemoryLine.safeParse(l)
+    if (m.success) memory.set(`${m.data.regions}-${m.data.verifyMasks}`, m.data)
   }
   const out: string[] = []
   const seen = new Set<string>()
@@ -56,6 +60,17 @@ export function renderSpeedTables(lines: unknown[]): string {
         out.push(`| | ${name} | ${spreadText(p.wallMs)} | ${rss(p.peakRssMb)} | ${ratioText(p.ratio ?? Number.NaN)} | |`)
       }
       for (const n of w.notes ?? []) out.push(`| | *${n}* | | | | |`)
+    }
+  }
+  if (memory.size > 0) {
+    out.push('', 'Peak RSS of one whole `pixcap convert --to gpt4roi --format parquet,arrow` process by corpus size (one run each; `--panoptic-dir` adds mask verification; ratio = this size / the size in the ratio column):', '')
+    out.push('| Regions | Input | Masks verified | Wall time | Peak RSS | Ratio |', '|---|---|---|---|---|---|')
+    const rows = [...memory.values()].sort((a, b) => Number(a.verifyMasks) - Number(b.verifyMasks) || a.regions - b.regions)
+    for (const m of rows) {
+      // Each size against the size ten times smaller with the same masks setting, when there is one.
+      const base = rows.find((r) => r.verifyMasks === m.verifyMasks && Math.round(m.regions / r.regions) === 10)
+      const ratio = base && m.peakRssMb !== null && base.peakRssMb !== null ? `${(m.peakRssMb / base.peakRssMb).toFixed(2)}x of ${base.regions.toLocaleString('en-US')}` : ''
+      out.push(`| ${m.regions.toLocaleString('en-US')} | ${m.fileMb} MB | ${m.verifyMasks ? 'yes' : 'no'} | ${seconds(m.wallMs)} | ${rss(m.peakRssMb)} | ${ratio} |`)
     }
   }
   if (stages.size > 0) {
