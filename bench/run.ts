@@ -1,15 +1,24 @@
-// `npm run bench`: builds the synthetic Pix2Cap-COCO-scale set once (bench/synth.ts), then runs every stage of
-// bench/stages/index.ts in its own child process, so that each result's peakRssMb is that process's maxRSS and no
-// stage inherits another's heap. Prints one JSON line per result on stdout; logs go to stderr.
+// `npm run bench`: builds the synthetic Pix2Cap-COCO-scale set once (bench/synth.ts), then
+// 1. runs every stage of bench/stages/index.ts in its own child process, so that each result's peakRssMb is that
+//    process's maxRSS and no stage inherits another's heap (table "in-process": timings inside a started process,
+//    for profiling);
+// 2. runs every whole-process case of bench/whole/index.ts: the pixcap command a user types and its peers, each as a
+//    child process, --repeat times (default 3), alternating (table "whole-process": what a shell sees).
+// Prints one JSON line per result on stdout; logs go to stderr. bench/speed-table.ts turns the output into the
+// README's speed table.
 //
-//   tsx bench/run.ts [--only <stage>]... [--png-images N] [--keep] [--data <dir>] [--key=value ...]
+//   tsx bench/run.ts [--only <name>]... [--table in-process|whole-process] [--repeat N] [--png-images N] [--keep]
+//                    [--data <dir>] [--key=value ...]
+//
+// --only selects stages and cases by name (`--only convert` runs the in-process stage and the whole-process case);
+// `--only memory` adds the memory rows (bench/whole/memory.ts: peak RSS of pixcap convert from 100k to 5M regions).
 //
 // --images / --regions shrink the synthetic set (default: Pix2Cap-COCO train, 20,550 / 167,254) for smoke runs.
 // --data reuses (and keeps) an existing synthetic set; otherwise it lives in a temp dir removed at the end unless
 // --keep. Unknown --key=value flags reach the stages as ctx.options (e.g. --concurrency=4, --rle=1).
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -17,9 +26,13 @@ import { execa } from 'execa'
 import type { BenchContext } from './stage.js'
 import { STAGES } from './stages/index.js'
 import { makeSynthSet, synthPaths } from './synth.js'
+import { WHOLE_PROCESS_CASES } from './whole/index.js'
+import { runWholeProcessCases } from './whole/run-cases.js'
+import { runMemoryRows } from './whole/memory.js'
 
 const DEFAULT_PNG_IMAGES = 1000
-const KNOWN = new Set(['only', 'png-images', 'keep', 'data', 'child', 'images', 'regions'])
+const KNOWN = new Set(['only', 'png-images', 'keep', 'data', 'child', 'images', 'regions', 'table', 'repeat'])
+const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '')
 
 async function main(argv: string[]): Promise<void> {
   const { values, tokens } = parseArgs({
@@ -32,6 +45,8 @@ async function main(argv: string[]): Promise<void> {
       child: { type: 'string' },
       images: { type: 'string' },
       regions: { type: 'string' },
+      table: { type: 'string' },
+      repeat: { type: 'string' },
     },
     strict: false,
     tokens: true,
@@ -49,9 +64,19 @@ async function main(argv: string[]): Promise<void> {
   }
 
   const only = (values.only ?? []).map(String)
-  const unknown = only.filter((name) => !STAGES.some((s) => s.name === name))
-  if (unknown.length > 0) throw new Error(`unknown stage(s) ${unknown.join(', ')}; stages: ${STAGES.map((s) => s.name).join(', ')}`)
-  const stages = only.length > 0 ? STAGES.filter((s) => only.includes(s.name)) : STAGES
+  const names = [...STAGES.map((s) => s.name), ...WHOLE_PROCESS_CASES.map((c) => c.name), 'memory']
+  const unknown = only.filter((name) => !names.includes(name))
+  if (unknown.length > 0) throw new Error(`unknown stage(s) ${unknown.join(', ')}; stages: ${[...new Set(names)].join(', ')}`)
+  const table = values.table === undefined ? undefined : String(values.table)
+  if (table !== undefined && table !== 'in-process' && table !== 'whole-process') throw new Error(`--table must be in-process or whole-process, got ${table}`)
+  const repeat = Number(values.repeat ?? 3)
+  if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat must be a positive integer, got ${String(values.repeat)}`)
+  const stages = table === 'whole-process' ? [] : only.length > 0 ? STAGES.filter((s) => only.includes(s.name)) : STAGES
+  const cases = table === 'in-process' ? [] : only.length > 0 ? WHOLE_PROCESS_CASES.filter((c) => only.includes(c.name)) : WHOLE_PROCESS_CASES
+
+  // The machine the figures come from (bench/speed-table.ts prints it above the tables).
+  const cpu = cpus()
+  process.stdout.write(`${JSON.stringify({ table: 'machine', date: new Date().toISOString(), cpus: cpu.length, cpuModel: cpu[0]?.model.trim() ?? 'unknown', node: process.version, argv: argv })}\n`)
 
   const given = typeof values.data === 'string' ? values.data : undefined
   const dataDir = given ?? (await mkdtemp(join(tmpdir(), 'pixcap-bench-')))
@@ -92,6 +117,9 @@ async function main(argv: string[]): Promise<void> {
       }
       for (const line of child.stdout.split('\n')) if (line.trim() !== '') process.stdout.write(`${line}\n`)
     }
+    await runWholeProcessCases(cases, { dataDir, pngImages, options }, ROOT, repeat)
+    // Memory rows take minutes (corpora up to 5M regions): only when asked for by name.
+    if (only.includes('memory')) await runMemoryRows({ dataDir, pngImages, options })
   } finally {
     if (given === undefined && values.keep !== true) await rm(dataDir, { recursive: true, force: true })
     else process.stderr.write(`bench: kept ${dataDir}\n`)
@@ -104,7 +132,7 @@ async function runChild(name: string, ctx: BenchContext): Promise<void> {
   const results = await stage.run(ctx)
   // maxRSS is in kilobytes (process.resourceUsage): the peak of this child, i.e. of this stage alone.
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024)
-  for (const r of results) process.stdout.write(`${JSON.stringify({ ...r, peakRssMb })}\n`)
+  for (const r of results) process.stdout.write(`${JSON.stringify({ table: 'in-process', ...r, peakRssMb })}\n`)
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

@@ -1,6 +1,6 @@
 // convert: Pix2Cap-COCO-scale JSON (bench/synth.ts: 20,550 images, 167,254 regions) -> gpt4roi Parquet + Arrow IPC +
 // rejects + manifest, through the library function `pixcap convert` calls. Wall time and the child's peak RSS
-// (target < 1 GB). In the same go, bench/convert_baseline.py (plain Python: json.load + dicts, writing the same
+// (target < 1 GB). In the same go, bench/peers/convert_jsonl.py (plain Python: json.load + dicts, writing the same
 // conversations as JSONL) runs on the same file; ratioToPython = pixcap wall / Python wall (target <= 1).
 // Measured (2 shared cores; cpuMs counts both pixcap threads: main + the Parquet encoder worker):
 // - before the perf pass (quiet machine): 3.65 s wall / 4.96 s CPU vs Python 2.06 s / 2.0 s: ratio 1.77, CPU 2.47,
@@ -64,7 +64,7 @@ export const convertStage: BenchStage = {
 
       // The baseline's own wall time includes reading and parsing; the process start is measured around it too.
       const p0 = performance.now()
-      const child = await execa(python(), [join(ROOT, 'bench/convert_baseline.py'), jsonPath, DEFAULT_TEMPLATES_FILE, baselineOut, '--seed', '0'])
+      const child = await execa(python(), [join(ROOT, 'bench/peers/convert_jsonl.py'), jsonPath, DEFAULT_TEMPLATES_FILE, baselineOut, '--seed', '0'])
       pythonWalls.push(performance.now() - p0)
       baseline = BaselineOutput.parse(JSON.parse(child.stdout.trim().split('\n').pop()!))
       pythonCpus.push(baseline.cpuMs)

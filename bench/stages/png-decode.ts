@@ -1,7 +1,7 @@
-// png-decode: decode the synthetic panoptic PNGs to raw RGB and nothing else, with the same bounded concurrency and
-// the same worker arrangement as verifyMasks: the floor that mask-geometry is compared with (its ratioToDecode).
+// png-decode: decode the synthetic panoptic PNGs to raw RGB and nothing else, with the same decoder (the project's own,
+// sharp as fallback), the same bounded concurrency and the same worker arrangement as verifyMasks: the floor that
+// mask-geometry is compared with (its ratioToDecode).
 import { join } from 'node:path'
-import sharp from 'sharp'
 import { builtLibrary } from '../built.js'
 import { synthPaths } from '../synth.js'
 import type { BenchContext, BenchResult, BenchStage } from '../stage.js'
@@ -15,8 +15,9 @@ export async function decodeOnly(files: readonly string[], concurrency: number, 
   const { createWorkerPool } = await builtLibrary()
   const entry = new URL('./decode-worker.mjs', import.meta.url)
   const pool = workers > 0 ? createWorkerPool<string, number>(entry, Math.min(workers, concurrency)) : undefined
-  const decode = async (file: string): Promise<number> =>
-    pool !== undefined ? pool.run(file) : (await sharp(file).raw().toBuffer()).length
+  // @ts-expect-error plain JS module of the bench (decode-one.mjs), typed by its use here
+  const { decodeOnePng } = (await import('./decode-one.mjs')) as { decodeOnePng: (file: string) => Promise<number> }
+  const decode = async (file: string): Promise<number> => (pool !== undefined ? pool.run(file) : decodeOnePng(file))
   let next = 0
   let bytes = 0
   const lane = async (): Promise<void> => {
@@ -40,8 +41,8 @@ export async function maskInputs(
   const { pngSubsetJsonPath, panopticDir } = synthPaths(ctx.dataDir)
   const records = await readPngSubset(pngSubsetJsonPath)
   const { DEFAULT_MASK_CONCURRENCY, defaultMaskWorkers } = await builtLibrary()
-  const concurrency = Number(ctx.options.concurrency ?? DEFAULT_MASK_CONCURRENCY)
   const workers = Number(ctx.options.workers ?? defaultMaskWorkers())
+  const concurrency = Number(ctx.options.concurrency ?? Math.max(DEFAULT_MASK_CONCURRENCY, 2 * workers))
   return { files: records.map((r) => join(panopticDir, r.maskPath as string)), concurrency, workers, panopticDir, subset: pngSubsetJsonPath }
 }
 

@@ -35,7 +35,7 @@ export const validateCommand: Command = {
     { flag: '--images-dir D', description: 'photo folder: each photo must exist with the size images[] gives', default: 'photos not checked' },
     { flag: '--categories F', description: 'categories JSON replacing the file\'s own' },
     { flag: '--split S', description: 'split name in the report', default: 'from the file name, else train' },
-    { flag: '--concurrency N', description: 'PNG decodes in flight', default: '4' },
+    { flag: '--concurrency N', description: 'PNG decodes in flight', default: '4, or 2 per core on more than 2 cores' },
     { flag: '--max-issues N', description: 'problems printed (--json lists all)', default: '50' },
     { flag: '--json', description: 'print the result (or the error) as JSON on stdout' },
   ],

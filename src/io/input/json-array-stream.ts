@@ -4,36 +4,15 @@
 // starts and ends across file chunks; each element is JSON.parsed from its own byte slice, so JSON.parse still does
 // all value validation. Multi-byte UTF-8 is safe: the scanner only looks at ASCII structural bytes, which never occur
 // inside a multi-byte sequence.
-import { createReadStream } from 'node:fs'
-import { readFile, stat } from 'node:fs/promises'
-import { decodeUtf8, firstInvalidUtf8 } from './utf8.js'
-import { checkNoLoneSurrogates, findLoneSurrogateEscape } from './lone-surrogates.js'
+import { createReadStream, type ReadStream } from 'node:fs'
+import { open } from 'node:fs/promises'
+import { ARRAY_WINDOW_BYTES, parseElementWindows } from './json-array-windows.js'
+import { decodeUtf8 } from './utf8.js'
+import { checkNoLoneSurrogates } from './lone-surrogates.js'
 import { PixcapError, type JsonPath } from '../../errors.js'
+import type { JsonStreamEvent, JsonStreamOptions, MemberMode } from './json-stream-events.js'
 
-/** What to do with a top-level member: stream its array elements, parse it whole, or skip it without parsing. */
-export type MemberMode = 'elements' | 'value' | 'skip'
-
-/**
- * One item from the stream. `element` carries an array element and its JSON path `[key, index]`; `byteOffset` is
- * where the value starts, absent when it came from a file parsed whole ({@link jsonObjectEvents}).
- */
-export type JsonStreamEvent =
-  | { kind: 'element'; key: string; index: number; value: unknown; byteOffset?: number }
-  | { kind: 'value'; key: string; value: unknown; byteOffset?: number }
-  | { kind: 'array_end'; key: string; count: number }
-  | { kind: 'skipped'; key: string }
-
-/** Options of streamJsonObject. */
-export interface JsonStreamOptions {
-  /** Called once per top-level key when it is reached; decides how the member is read. Default: skip. */
-  mode: (key: string) => MemberMode
-  /** Bytes per read; tests use tiny chunks to cross every boundary. Default 1 MiB. */
-  chunkSize?: number
-  /** Name used in errors; defaults to the path. */
-  label?: string
-  /** Called with the number of bytes read so far, once per chunk. */
-  onBytes?: (bytesRead: number) => void
-}
+export type { MemberMode, JsonStreamEvent, JsonStreamOptions } from './json-stream-events.js'
 
 // Scanner states (plain numbers: cheap to compare in the hot loop).
 const START = 0 // before the top-level '{'
@@ -157,8 +136,13 @@ export async function* streamJsonObject(file: string, options: JsonStreamOptions
 
   let startInChunk = 0
   let bytesRead = 0
-  const stream = createReadStream(file, { highWaterMark: options.chunkSize ?? 1 << 20 })
+  const windowBytes = options.windowBytes ?? ARRAY_WINDOW_BYTES
+  // Set when a streamed array begins and the windowed fast path should parse its elements from this byte.
+  let windowsFrom = -1
+  let stream: ReadStream | undefined
   try {
+   for (;;) {
+    stream = createReadStream(file, { start: offset, highWaterMark: options.chunkSize ?? 1 << 20 })
     for await (const raw of stream) {
       const chunk: Buffer = typeof raw === 'string' ? Buffer.from(raw) : raw
       bytesRead += chunk.length
@@ -259,6 +243,7 @@ export async function* streamJsonObject(file: string, options: JsonStreamOptions
               index = 0
               state = ELEM_OR_END
               target = 'element'
+              if (windowBytes > 0) windowsFrom = at + 1
               break
             }
             beginValue(i, b, 'value', mode === 'value')
@@ -291,9 +276,14 @@ export async function* streamJsonObject(file: string, options: JsonStreamOptions
             fail([], `unexpected ${describeByte(b)} at byte ${at} after the end of the top-level object`)
         }
         i++
+        if (windowsFrom >= 0) break
       }
       if (state === IN_VALUE && (capture || target === 'key') && startInChunk < n) {
         parts.push(chunk.subarray(startInChunk, n))
+      }
+      if (windowsFrom >= 0) {
+        for (const e of events.splice(0, events.length)) yield e
+        break
       }
       offset += n
       options.onBytes?.(bytesRead)
@@ -302,13 +292,34 @@ export async function* streamJsonObject(file: string, options: JsonStreamOptions
         for (const e of out) yield e
       }
     }
+    stream.destroy()
+    if (windowsFrom < 0) break
+    // The array's elements, window by window; the scanner resumes where that stops (an element start).
+    const handle = await open(file, 'r')
+    try {
+      const size = (await handle.stat()).size
+      const windows = parseElementWindows(handle, windowsFrom, size, key, index, windowBytes, options.onBytes)
+      for (;;) {
+        const r = await windows.next()
+        if (r.done === true) {
+          offset = bytesRead = r.value.resumeAt
+          index = r.value.index
+          break
+        }
+        yield r.value
+      }
+    } finally {
+      await handle.close()
+    }
+    windowsFrom = -1
+   }
   } catch (err) {
     if (err instanceof PixcapError) throw err
     const e = err as NodeJS.ErrnoException
     const detail = e.code === 'EISDIR' ? 'is a directory, expected a JSON file' : e.message
     throw new PixcapError(e.code === 'ENOENT' ? 'not_found' : 'io', label, [], detail, { cause: err })
   } finally {
-    stream.destroy()
+    stream?.destroy()
   }
   // End of file: a primitive value may end exactly here; anything else unfinished is truncation.
   if (state === IN_VALUE && primitive) {
@@ -319,83 +330,5 @@ export async function* streamJsonObject(file: string, options: JsonStreamOptions
     const path: JsonPath =
       state === IN_VALUE ? (target === 'value' && topIsArray && depth > 0 ? [key, innerIndex] : pathNow()) : state === ELEM_OR_END ? [key, index] : state === START || firstMember ? [] : [key]
     fail(path, `unexpected end of file at byte ${offset}${state === START ? ' (the file is empty)' : ' (the file is truncated)'}`)
-  }
-}
-
-/**
- * Files up to this size may be read whole and JSON.parsed once (see {@link parseJsonObjectFile}): several times faster
- * than the byte scanner, and far below V8's ~512 MB string limit (reference/pix2cap.md §1). Pix2Cap-COCO train
- * (hundreds of MB) still streams when larger.
- */
-const WHOLE_FILE_MAX_BYTES = 256 * 2 ** 20
-
-/** A JSON object file parsed whole by {@link parseJsonObjectFile}. */
-export interface ParsedJsonObject {
-  file: string
-  bytes: number
-  members: Record<string, unknown>
-}
-
-/**
- * Reads and parses `file` whole when it is at most `maxBytes` and is a valid JSON object; otherwise (too big,
- * unreadable, invalid JSON, not an object) undefined, and the caller streams with {@link streamJsonObject}, which
- * reports any problem with its JSON path and byte offset.
- */
-export async function parseJsonObjectFile(file: string, maxBytes = WHOLE_FILE_MAX_BYTES): Promise<ParsedJsonObject | undefined> {
-  let bytes: number
-  let text: string
-  try {
-    bytes = (await stat(file)).size
-    if (bytes > maxBytes) return undefined
-    const raw = await readFile(file)
-    // Invalid UTF-8 is left to the scanner too: it names the JSON path and byte offset (io/input/utf8.ts).
-    if (firstInvalidUtf8(raw) >= 0) return undefined
-    text = raw.toString('utf8')
-  } catch {
-    return undefined
-  }
-  // The scanner skips a UTF-8 byte order mark; JSON.parse would reject it.
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
-  // A lone surrogate escape is left to the scanner as well, which names its JSON path and byte offset.
-  if (findLoneSurrogateEscape(text) >= 0) return undefined
-  let members: unknown
-  try {
-    members = JSON.parse(text)
-  } catch {
-    return undefined
-  }
-  if (typeof members !== 'object' || members === null || Array.isArray(members)) return undefined
-  return { file, bytes, members: members as Record<string, unknown> }
-}
-
-/**
- * The events {@link streamJsonObject} yields for the same file, from its parsed object (same order, same modes
- * asked in key order, same errors: a member in `elements` mode that is not an array is re-scanned to report it with
- * its byte offset). One difference JSON.parse imposes: a duplicated top-level key is seen once, with its last value.
- */
-export async function* jsonObjectEvents(parsed: ParsedJsonObject, options: JsonStreamOptions): AsyncGenerator<JsonStreamEvent> {
-  options.onBytes?.(parsed.bytes)
-  const modes: MemberMode[] = []
-  for (const key of Object.keys(parsed.members)) {
-    const mode = options.mode(key)
-    modes.push(mode)
-    const value = parsed.members[key]
-    if (mode === 'skip') {
-      yield { kind: 'skipped', key }
-    } else if (mode === 'value') {
-      yield { kind: 'value', key, value }
-    } else if (Array.isArray(value)) {
-      for (let index = 0; index < value.length; index++) yield { kind: 'element', key, index, value: value[index] }
-      yield { kind: 'array_end', key, count: value.length }
-    } else {
-      // Let the scanner word the error (it knows the byte offset), replaying the modes already chosen.
-      let asked = 0
-      const replay = (k: string): MemberMode => (asked < modes.length ? modes[asked++]! : options.mode(k))
-      const { onBytes: _onBytes, ...rest } = options
-      for await (const _ of streamJsonObject(parsed.file, { ...rest, mode: replay })) {
-        // events were already yielded above; only the error matters
-      }
-      throw new PixcapError('schema', options.label ?? parsed.file, [key], 'expected an array')
-    }
   }
 }

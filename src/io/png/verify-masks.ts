@@ -7,12 +7,10 @@
 // input ahead of the consumer (a result waiting for a slower image ahead of it holds only geometry, never pixels);
 // results come back in INPUT order.
 //
-// Both cores: by default decode + pixel pass run in a pool of 2 worker threads (mask-worker.ts), each with several
-// sharp calls in flight on libuv's pool; the main thread only compares numbers. Against the in-process arrangement
-// (sharp's libuv decode, pass on the main thread) the pool cost less CPU on top of decoding (cpuRatioToDecode
-// 0.91-1.14 vs 1.25-1.38 on the shared 2-core machine) because sharp's per-call setup and the pass no longer queue on
-// the one main thread; wall-clock figures there were too noisy to rank (bench/stages/mask-geometry.ts).
-// `workers: 0` runs in-process.
+// Every core: by default decode + pixel pass run in a pool of one worker thread per core (mask-worker.ts); the main
+// thread only reads the JSON and compares numbers. PNGs are decoded by the project's own synchronous decoder
+// (png-rgb8.ts, as the PQ evaluation does; sharp only for PNG kinds it refuses), so each worker is busy with one PNG
+// at a time and the pool, not libuv's thread pool, sets the parallelism. `workers: 0` runs in-process.
 import { availableParallelism } from 'node:os'
 import type { ProgressEvent } from '../../util/progress.js'
 import { toJsonPath, type JsonPath } from '../../errors.js'
@@ -61,11 +59,11 @@ export interface MaskCheck {
 export interface VerifyMasksOptions {
   /** Root that `ImageRecord.maskPath` is relative to (e.g. `<coco>/panoptic_val2017`). */
   panopticDir: string
-  /** Images decoded at once; default 4 (the libuv pool size: decodes beyond it only queue). */
+  /** Images in flight at once; default DEFAULT_MASK_CONCURRENCY, or 2 per worker thread when that is more. */
   concurrency?: number
   /**
-   * Worker threads for decode + pixel pass; 0 = in-process. Default: 2 on a multi-core machine (0 on one core),
-   * started after the first 16 images; an explicit number starts them at once.
+   * Worker threads for decode + pixel pass; 0 = in-process. Default: one per core on a multi-core machine (0 on one
+   * core), started after the first 16 images; an explicit number starts them at once.
    */
   workers?: number
   onProgress?: (e: ProgressEvent) => void
@@ -73,7 +71,7 @@ export interface VerifyMasksOptions {
   withRle?: boolean
 }
 
-/** Default number of images in flight: sharp decodes on libuv's pool, 4 threads unless UV_THREADPOOL_SIZE says otherwise. */
+/** Default number of images in flight on a machine of up to 2 cores (more cores: 2 per worker thread). */
 export const DEFAULT_MASK_CONCURRENCY = 4
 
 /** Verifies the panoptic PNG of every image against its segments; yields one MaskCheck per image, in input order. */
@@ -81,12 +79,12 @@ export async function* verifyMasks(
   images: AsyncIterable<ImageRecord> | Iterable<ImageRecord>,
   opts: VerifyMasksOptions,
 ): AsyncGenerator<MaskCheck> {
-  const concurrency = Math.max(1, Math.floor(opts.concurrency ?? DEFAULT_MASK_CONCURRENCY))
+  const workers = Math.max(0, Math.floor(opts.workers ?? defaultMaskWorkers()))
+  const concurrency = Math.max(1, Math.floor(opts.concurrency ?? Math.max(DEFAULT_MASK_CONCURRENCY, 2 * workers)))
   // Decodes are limited to `concurrency`; finished results (geometry only, pixels already dropped) may wait a little
   // for a slower image ahead of them, so that one slow PNG does not stall the other decode slots.
   const window = concurrency * REORDER_FACTOR
   const slots = createSlots(concurrency)
-  const workers = Math.max(0, Math.floor(opts.workers ?? defaultMaskWorkers()))
   // Asked-for workers start at once; by default the pool starts only once the input proves longer than a handful of
   // images, so small runs (tests, one-image checks) do not pay the threads' start-up.
   const poolAfter = opts.workers === undefined ? POOL_AFTER_IMAGES : 0
@@ -132,10 +130,10 @@ interface DecodeTask {
   withRle: boolean
 }
 
-/** Worker threads verifyMasks starts unless told otherwise: 2 on a multi-core machine, none on one core. */
+/** Worker threads verifyMasks starts unless told otherwise: one per core on a multi-core machine, none on one core. */
 export function defaultMaskWorkers(): number {
   const cores = availableParallelism()
-  return cores >= 2 ? 2 : 0
+  return cores >= 2 ? cores : 0
 }
 
 /** Images decoded in-process before the default worker pool starts. */

@@ -4,13 +4,17 @@
 //   lists by index and silently mislabels images when their order differs (pix2cap.md §3).
 // - Segment ids are unique only within an image, so regionId = `<imageId>:<segmentId>` (pix2cap.md §3).
 // - images and categories are small and kept in Maps; annotations stream one element at a time. COCO panoptic files
-//   put `categories` after `annotations`, so such files are read in two passes (the second skips all but annotations).
+//   put `categories` after `annotations`: a streamed file's categories are then read from its end first
+//   (io/json-last-member.ts), so one pass suffices; when that is not possible the file is read in two passes (the
+//   second skips all but annotations).
 // - Nothing vanishes: a bad segment becomes an issue in the report and a DroppedRegion the filter turns into a reject.
 import { basename } from 'node:path'
 import { readFile } from 'node:fs/promises'
 import { PixcapError } from '../../errors.js'
 import { checkRelativePath } from '../../io/input/safe-path.js'
-import { jsonObjectEvents, parseJsonObjectFile, streamJsonObject, type MemberMode } from '../../io/input/json-array-stream.js'
+import { streamJsonObject, type MemberMode } from '../../io/input/json-array-stream.js'
+import { jsonObjectEvents, parseJsonObjectFile } from '../../io/input/json-object-file.js'
+import { readLastMember } from '../../io/input/json-last-member.js'
 import type { ProgressSink } from '../../util/progress.js'
 import type { ImageRecord } from '../../records/index.js'
 import { parseWithProblems } from '../../util/zod-issues.js'
@@ -40,7 +44,7 @@ export interface ReadPix2CapOptions {
   chunkSize?: number
   /**
    * Files up to this size are read whole and JSON.parsed once for both passes (default WHOLE_FILE_MAX_BYTES,
-   * 256 MiB); larger or malformed files stream. 0 always streams (tests cover both paths).
+   * 4 MiB); larger or malformed files stream. 0 always streams (tests cover both paths).
    */
   wholeFileMaxBytes?: number
   onProgress?: ProgressSink
@@ -136,6 +140,18 @@ async function* readEntries(options: ReadPix2CapOptions, report: Pix2CapReport):
   // Small enough files are parsed once and both passes walk the parsed object (same events, same order); an invalid
   // file is left to the streaming scanner, whose errors name the JSON path and byte offset.
   const whole = options.wholeFileMaxBytes === 0 ? undefined : await parseJsonObjectFile(file, options.wholeFileMaxBytes)
+  // A file whose last member is `categories` (COCO panoptic order): read them first, from the end of the file when
+  // streaming, so that annotations are mapped in the first pass; the forward pass then skips that member (the
+  // scanner still checks its syntax). Both paths do the same, so they report the same passes and bytes.
+  let categoriesFromTail = false
+  if (!external) {
+    const keys = whole ? Object.keys(whole.members) : []
+    const last = whole ? { key: keys[keys.length - 1], value: whole.members[keys[keys.length - 1] ?? ''] } : await readLastMember(file)
+    if (last?.key === 'categories' && Array.isArray(last.value)) {
+      last.value.forEach((value, index) => onCategory(value, index))
+      categoriesFromTail = true
+    }
+  }
   const pass = async function* (mode: (key: string) => MemberMode): AsyncGenerator<SourceImage> {
     report.passes++
     const streamOptions = { mode, chunkSize: options.chunkSize, label: file, onBytes: (n: number) => (report.bytesRead = bytesBefore + n) }
@@ -161,8 +177,8 @@ async function* readEntries(options: ReadPix2CapOptions, report: Pix2CapReport):
     const before = (k: string) => report.topLevelKeys.includes(k)
     report.topLevelKeys.push(key)
     if (key === 'images') return 'elements'
-    if (key === 'categories') return external ? 'skip' : 'elements'
-    if (key === 'annotations') return before('images') && (external || before('categories')) ? 'elements' : 'skip'
+    if (key === 'categories') return external || categoriesFromTail ? 'skip' : 'elements'
+    if (key === 'annotations') return before('images') && (external || categoriesFromTail || before('categories')) ? 'elements' : 'skip'
     return 'skip'
   }
   yield* pass(modeOne)

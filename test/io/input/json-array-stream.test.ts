@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { jsonObjectEvents, parseJsonObjectFile, streamJsonObject, type JsonStreamEvent, type MemberMode } from '../../../src/io/input/json-array-stream.js'
+import { streamJsonObject, type JsonStreamEvent, type MemberMode } from '../../../src/io/input/json-array-stream.js'
+import { jsonObjectEvents, parseJsonObjectFile } from '../../../src/io/input/json-object-file.js'
 import { HAS_SHARED, PIX2CAP_SAMPLE_JSON } from '../../helpers/fixtures.js'
 
 let dir: string

@@ -48,6 +48,24 @@ describe.skipIf(!HAS_SHARED)('verifyMasks on the panopticapi sample', () => {
     ])
   })
 
+  it('decodes PNGs the own decoder refuses (Adam7-interlaced) through sharp, with the same geometry and RLE', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pixcap-masks-interlaced-'))
+    try {
+      const { default: sharp } = await import('sharp')
+      const records = fixtureRecords()
+      for (const r of records) {
+        await sharp(join(PANOPTIC_SAMPLE_DIR, r.maskPath!)).png({ progressive: true }).toFile(join(dir, r.maskPath!))
+        expect(readFileSync(join(dir, r.maskPath!))[28]).toBe(1) // IHDR interlace method: Adam7
+      }
+      const plain = await collect(verifyMasks(records, { panopticDir: PANOPTIC_SAMPLE_DIR, workers: 0, withRle: true }))
+      const interlaced = await collect(verifyMasks(records, { panopticDir: dir, workers: 0, withRle: true }))
+      expect(interlaced).toEqual(plain)
+      expect(interlaced.flatMap((c) => c.issues)).toEqual([])
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
   it('returns pycocotools RLE per segment with withRle, from an async iterable, concurrency 1', async () => {
     async function* gen(): AsyncGenerator<ImageRecord> {
       yield* fixtureRecords().reverse()

@@ -1,12 +1,13 @@
-"""Plain-Python baseline for the `convert` bench stage: reads a Pix2Cap-COCO JSON and writes the same GPT4RoI
-region-caption conversations pixcap writes, as JSONL ({"id", "conversations", "boxes"} per sample).
+"""Python peer of `pixcap convert --to gpt4roi` (bench stage `convert` and whole-process case `convert`): reads a
+Pix2Cap-COCO JSON and writes the same GPT4RoI region-caption conversations pixcap writes, as JSONL ({"id",
+"conversations", "boxes"} per sample). bench/peers/convert_parquet.py reuses `gpt4roi_samples` for its Parquet.
 
 It re-implements pixcap's rules in the most direct way a Python user would (json.load, dicts, lists), so the bench
 compares like with like: default filter policy (drop crowd, box side >= 1 and area > 0, captions of >= 3 code points
 after trimming), GPT4RoI's 2-px-at-224 box filter, seeded shuffle (mulberry32 + FNV-1a per image, src/util/rng.ts),
 chunks of at most --max-regions regions, one template per region from the template file.
 
-usage: convert_baseline.py ANNOTATIONS TEMPLATES OUT.jsonl [--seed N] [--max-regions N]
+usage: convert_jsonl.py ANNOTATIONS TEMPLATES OUT.jsonl [--seed N] [--max-regions N]
 Prints one JSON line: {"samples", "regions", "wallMs", "cpuMs", "peakRssMb"}.
 """
 import argparse
@@ -66,6 +67,45 @@ def chunk_sizes(n, most):
     return [base + (1 if i < extra else 0) for i in range(chunks)]
 
 
+def gpt4roi_samples(doc, singles, seed, max_regions):
+    """Yields (annotation, image, chunk index, kept regions [(bbox, captions, segment)], captions, conversation,
+    template ids) for every sample, in file order."""
+    images = {im["id"]: im for im in doc["images"]}
+    for ann in doc["annotations"]:
+        im = images.get(ann["image_id"])
+        if im is None:
+            continue
+        W, H = im["width"], im["height"]
+        kept = []
+        for s in ann["segments_info"]:
+            x, y, w, h = s["bbox"]
+            if s.get("iscrowd", 0) or s.get("area", 1) <= 0 or w < 1 or h < 1:
+                continue
+            d = s.get("description", "")
+            caps = [c for c in ([d] if isinstance(d, str) else d) if len(c.strip()) >= 3]
+            if not caps or w * 224 <= 2 * W or h * 224 <= 2 * H:
+                continue
+            kept.append((s["bbox"], caps, s))
+        if not kept:
+            continue
+        rng = Rng(derive_seed(seed, str(ann["image_id"])))
+        order = rng.shuffle(kept)
+        start = 0
+        for chunk, size in enumerate(chunk_sizes(len(order), max_regions)):
+            part = order[start:start + size]
+            start += size
+            captions = [c[0] if len(c) == 1 else rng.pick(c) for _, c, _ in part]
+            conv = []
+            template_ids = []
+            for i, cap in enumerate(captions):
+                t = rng.pick(singles)
+                template_ids.append(t.get("id"))
+                q = t["text"].replace("<region>", f"region{i + 1} <bbox>")
+                conv.append({"from": "human", "value": BEGIN + q if i == 0 else q})
+                conv.append({"from": "gpt", "value": cap})
+            yield ann, im, chunk, part, captions, conv, template_ids
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("annotations")
@@ -79,42 +119,14 @@ def main():
         singles = json.load(f)["single_region"]
     with open(a.annotations, encoding="utf-8") as f:
         doc = json.load(f)
-    images = {im["id"]: im for im in doc["images"]}
     samples = regions_out = 0
     with open(a.out, "w", encoding="utf-8") as out:
-        for ann in doc["annotations"]:
-            im = images.get(ann["image_id"])
-            if im is None:
-                continue
+        for ann, im, chunk, part, _, conv, _ in gpt4roi_samples(doc, singles, a.seed, a.max_regions):
             W, H = im["width"], im["height"]
-            kept = []
-            for s in ann["segments_info"]:
-                x, y, w, h = s["bbox"]
-                if s.get("iscrowd", 0) or s.get("area", 1) <= 0 or w < 1 or h < 1:
-                    continue
-                d = s.get("description", "")
-                caps = [c for c in ([d] if isinstance(d, str) else d) if len(c.strip()) >= 3]
-                if not caps or w * 224 <= 2 * W or h * 224 <= 2 * H:
-                    continue
-                kept.append((s["bbox"], caps))
-            if not kept:
-                continue
-            rng = Rng(derive_seed(a.seed, str(ann["image_id"])))
-            order = rng.shuffle(kept)
-            start = 0
-            for chunk, size in enumerate(chunk_sizes(len(order), a.max_regions)):
-                part = order[start:start + size]
-                start += size
-                captions = [c[0] if len(c) == 1 else rng.pick(c) for _, c in part]
-                conv = []
-                for i, cap in enumerate(captions):
-                    q = rng.pick(singles)["text"].replace("<region>", f"region{i + 1} <bbox>")
-                    conv.append({"from": "human", "value": BEGIN + q if i == 0 else q})
-                    conv.append({"from": "gpt", "value": cap})
-                boxes = [[x / W, y / H, (x + w) / W, (y + h) / H] for (x, y, w, h), _ in part]
-                out.write(json.dumps({"id": f"{ann['image_id']}-{chunk}", "conversations": conv, "boxes": boxes}, ensure_ascii=False) + "\n")
-                samples += 1
-                regions_out += len(part)
+            boxes = [[x / W, y / H, (x + w) / W, (y + h) / H] for (x, y, w, h), _, _ in part]
+            out.write(json.dumps({"id": f"{ann['image_id']}-{chunk}", "conversations": conv, "boxes": boxes}, ensure_ascii=False) + "\n")
+            samples += 1
+            regions_out += len(part)
     wall = (time.perf_counter() - t0) * 1000
     cpu = time.process_time() * 1000
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -3,11 +3,11 @@
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { checkNoLoneSurrogates, findLoneSurrogateEscape, hasLoneSurrogate, pathOfLoneSurrogate } from '../../src/io/input/lone-surrogates.js'
-import { readJsonFile, readJsonlFile } from '../../src/io/input/read-json.js'
-import { streamJsonObject } from '../../src/io/input/json-array-stream.js'
+import { checkNoLoneSurrogates, findLoneSurrogateEscape, hasLoneSurrogate, pathOfLoneSurrogate } from '../../../src/io/input/lone-surrogates.js'
+import { readJsonFile, readJsonlFile } from '../../../src/io/input/read-json.js'
+import { streamJsonObject } from '../../../src/io/input/json-array-stream.js'
 import { z } from 'zod'
-import { useTempDir } from '../helpers/temp-dir.js'
+import { useTempDir } from '../../helpers/temp-dir.js'
 
 let dir: string
 useTempDir('pixcap-surrogates-', (d) => (dir = d))

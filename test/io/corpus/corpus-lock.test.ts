@@ -5,8 +5,8 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { acquireCorpusLock, LOCK_FILE, writerState } from '../../src/io/corpus/corpus-lock.js'
-import { useTempDir } from '../helpers/temp-dir.js'
+import { acquireCorpusLock, LOCK_FILE, writerState } from '../../../src/io/corpus/corpus-lock.js'
+import { useTempDir } from '../../helpers/temp-dir.js'
 
 let dir: string
 useTempDir('pixcap-lock-', (d) => (dir = d), { each: true })
