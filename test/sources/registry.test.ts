@@ -56,6 +56,8 @@ describe('source registry', () => {
     const records = []
     for await (const r of reader.records()) records.push(r)
     expect(records.map((r) => r.regions[0]!.captions)).toEqual([['a cat']])
+    // One pass per reader: a second iteration is refused instead of yielding nothing.
+    await expect(reader.records().next()).rejects.toThrow('coco-region-captions reader: a reader can be iterated only once; open it again')
     await expect(openSource({ annotations: file, from: 'vg' })).rejects.toThrow('from: unknown source "vg"; registered sources: pix2cap-coco, coco-region-captions, visual-genome, mdetr-grounding, coco-instances')
     await expect(openSource({ annotations: join(dir, 'none.json') })).rejects.toThrow('file not found (expected an annotations file)')
   })

@@ -6,10 +6,10 @@ import { stat } from 'node:fs/promises'
 import { PixcapError } from '../../errors.js'
 import { readJsonFile } from '../../io/input/read-json.js'
 import { checkRelativePath } from '../../io/input/safe-path.js'
-import { addSourceIssue, emptySourceCounts, regionIdOf, type DroppedRegion, type ImageRecord, type RegionRecord, type SourceEntry, type SourceReport } from '../../records/index.js'
+import { addSourceIssue, regionIdOf, type DroppedRegion, type ImageRecord, type RegionRecord, type SourceEntry, type SourceReport } from '../../records/index.js'
 import { checkRegionBox } from '../coco-region-captions/raw-schema.js'
-import { chooseSplit } from '../split-name.js'
 import type { OpenSourceOptions, SourceReader } from '../source-reader.js'
+import { onePassReader } from '../one-pass-reader.js'
 import { RawCocoInstancesFile } from './raw-schema.js'
 
 /** The `source` of every record this reader produces. */
@@ -17,24 +17,7 @@ export const COCO_INSTANCES_SOURCE = 'coco-instances'
 
 /** Opens a COCO instances file; nothing is read until iterated. */
 export function readCocoInstances(options: OpenSourceOptions): SourceReader {
-  const { split, splitSource } = chooseSplit(options.annotations, options.split)
-  const report: SourceReport = { file: options.annotations, split, bytesRead: 0, counts: emptySourceCounts(), issues: [], errors: 0, warnings: 0, complete: false }
-  let started = false
-  const entries = async function* (): AsyncGenerator<SourceEntry> {
-    if (started) throw new Error('readCocoInstances: a reader can be iterated only once; open it again')
-    started = true
-    yield* readEntries(options, split, report)
-  }
-  return {
-    source: COCO_INSTANCES_SOURCE,
-    split,
-    splitSource,
-    report,
-    entries,
-    async *records() {
-      for await (const entry of entries()) if (entry.record) yield entry.record
-    },
-  }
+  return onePassReader(COCO_INSTANCES_SOURCE, options, readEntries)
 }
 
 async function* readEntries(options: OpenSourceOptions, split: string, report: SourceReport): AsyncGenerator<SourceEntry> {

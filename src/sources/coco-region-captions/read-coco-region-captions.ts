@@ -7,9 +7,9 @@ import { stat } from 'node:fs/promises'
 import { PixcapError } from '../../errors.js'
 import { readJsonFile } from '../../io/input/read-json.js'
 import { checkRelativePath } from '../../io/input/safe-path.js'
-import { addSourceIssue, emptySourceCounts, regionIdOf, type DroppedRegion, type ImageId, type ImageRecord, type RegionRecord, type SourceEntry, type SourceReport } from '../../records/index.js'
-import { chooseSplit } from '../split-name.js'
+import { addSourceIssue, regionIdOf, type DroppedRegion, type ImageId, type ImageRecord, type RegionRecord, type SourceEntry, type SourceReport } from '../../records/index.js'
 import type { OpenSourceOptions, SourceReader } from '../source-reader.js'
+import { onePassReader } from '../one-pass-reader.js'
 import { checkRegionBox, RawCocoRegionCaptions } from './raw-schema.js'
 
 /** The `source` of every record this reader produces. */
@@ -25,24 +25,7 @@ export function readCocoRegionCaptionsFile(file: string): Promise<RawCocoRegionC
 
 /** Opens a COCO-style region-caption file; nothing is read until `entries()`/`records()` is iterated. */
 export function readCocoRegionCaptions(options: OpenSourceOptions): SourceReader {
-  const { split, splitSource } = chooseSplit(options.annotations, options.split)
-  const report: SourceReport = { file: options.annotations, split, bytesRead: 0, counts: emptySourceCounts(), issues: [], errors: 0, warnings: 0, complete: false }
-  let started = false
-  const entries = async function* (): AsyncGenerator<SourceEntry> {
-    if (started) throw new Error('readCocoRegionCaptions: a reader can be iterated only once; open it again')
-    started = true
-    yield* readEntries(options, split, report)
-  }
-  return {
-    source: COCO_REGION_CAPTIONS_SOURCE,
-    split,
-    splitSource,
-    report,
-    entries,
-    async *records() {
-      for await (const entry of entries()) if (entry.record) yield entry.record
-    },
-  }
+  return onePassReader(COCO_REGION_CAPTIONS_SOURCE, options, readEntries)
 }
 
 /** Integer ids become numbers, others strings (ImageId); annotation ids must be integers (they are segment ids). */

@@ -8,10 +8,10 @@ import { stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { PixcapError } from '../../errors.js'
 import { readJsonFile } from '../../io/input/read-json.js'
-import { addSourceIssue, emptySourceCounts, regionIdOf, type DroppedRegion, type ImageRecord, type RegionRecord, type SourceEntry, type SourceReport } from '../../records/index.js'
+import { addSourceIssue, regionIdOf, type DroppedRegion, type ImageRecord, type RegionRecord, type SourceEntry, type SourceReport } from '../../records/index.js'
 import { parseWithProblems } from '../../util/zod-issues.js'
-import { chooseSplit } from '../split-name.js'
 import type { OpenSourceOptions, SourceReader } from '../source-reader.js'
+import { onePassReader } from '../one-pass-reader.js'
 import { RawVgImageDataFile, RawVgRegion, RawVgRegionDescriptions, VG_IMAGE_DATA_FILE } from './raw-schema.js'
 
 /** The `source` of every record this reader produces. */
@@ -28,24 +28,7 @@ export function vgImagePath(id: number, url: string | undefined): string {
 
 /** Opens a VG region_descriptions.json; nothing is read until iterated. */
 export function readVisualGenome(options: OpenSourceOptions): SourceReader {
-  const { split, splitSource } = chooseSplit(options.annotations, options.split)
-  const report: SourceReport = { file: options.annotations, split, bytesRead: 0, counts: emptySourceCounts(), issues: [], errors: 0, warnings: 0, complete: false }
-  let started = false
-  const entries = async function* (): AsyncGenerator<SourceEntry> {
-    if (started) throw new Error('readVisualGenome: a reader can be iterated only once; open it again')
-    started = true
-    yield* readEntries(options, split, report)
-  }
-  return {
-    source: VISUAL_GENOME_SOURCE,
-    split,
-    splitSource,
-    report,
-    entries,
-    async *records() {
-      for await (const entry of entries()) if (entry.record) yield entry.record
-    },
-  }
+  return onePassReader(VISUAL_GENOME_SOURCE, options, readEntries)
 }
 
 async function* readEntries(options: OpenSourceOptions, split: string, report: SourceReport): AsyncGenerator<SourceEntry> {
