@@ -28,9 +28,13 @@ export async function previewImages(o: PreviewImagesOptions): Promise<{ files: s
   const wanted = new Set(o.imageIds ?? [])
   const limit = o.limit ?? (wanted.size > 0 ? Infinity : 12)
   const chosen: ImageRecord[] = []
+  // Sources with one record per conversation (LLaVA-Instruct, VCR) repeat an image: it is drawn once.
+  const seen = new Set<string>()
   for await (const image of reader.records()) {
     if (chosen.length >= limit) break
     if (wanted.size > 0 && !wanted.has(String(image.imageId))) continue
+    if (seen.has(String(image.imageId))) continue
+    seen.add(String(image.imageId))
     chosen.push(image)
   }
   const files: string[] = []

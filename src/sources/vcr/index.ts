@@ -4,7 +4,7 @@ import type { SourceDefinition } from '../source-reader.js'
 import { readVcr, VCR_SOURCE } from './read-vcr.js'
 
 /**
- * Detection: JSON lines whose first line is an object with `img_fn`, `metadata_fn` and `question_orig`. The other
+ * Detection: JSON lines whose first line is an object with `img_fn` and `metadata_fn` (VCR's own keys). The other
  * sources' files are one JSON value (an object, or LLaVA-Instruct's array), whose first line never parses alone as
  * an object with these keys.
  */
@@ -19,7 +19,7 @@ async function detect(probe: SourceProbe): Promise<boolean> {
     return false
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
-  return 'img_fn' in value && 'metadata_fn' in value && 'question_orig' in value
+  return 'img_fn' in value && 'metadata_fn' in value
 }
 
 /** The VCR source. */
