@@ -8,6 +8,7 @@ import { DEFAULT_FILTER_POLICY } from '../../../src/dataset/filter-policy.js'
 import type { ImageRecord, SourceEntry } from '../../../src/records/index.js'
 import { openSource } from '../../../src/sources/open-source.js'
 import { turnsProblem } from '../../../src/sources/index.js'
+import { buildRejectIndex } from '../../../src/view/reject-index.js'
 import { SCENE_H, SCENE_W } from '../../helpers/curation-corpus.js'
 import { GOOD_LLAVA_ITEMS, writeLlavaInstructSet } from '../../helpers/conversation-sources.js'
 import { useTempDir } from '../../helpers/temp-dir.js'
@@ -79,5 +80,12 @@ describe('llava-instruct reader', () => {
     expect(turnsProblem([t('gpt', '<image>\nQ'), t('human', 'A')])).toEqual({ path: [0, 'from'], detail: 'turn 0 is from "gpt", expected "human": turns alternate human/gpt, starting with human' })
     expect(turnsProblem([t('human', '<image><image>Q'), t('gpt', 'A')])?.detail).toBe('the first turn holds 2 "<image>" tokens, expected exactly 1')
     expect(turnsProblem([t('human', '<image>Q'), t('gpt', 'A'), t('human', 'and <image>'), t('gpt', 'B')])?.path).toEqual([2, 'value'])
+  })
+
+  it("pixcap view's reject index reads the file with the images folder the corpus was converted with", async () => {
+    const set = await writeLlavaInstructSet(dir)
+    const index = await buildRejectIndex({ annotations: set.json, imagesDir: set.imagesDir, imageIds: new Set(['000000052846', '000000000003']) })
+    expect([...index.keys()]).toEqual(['000000052846'])
+    expect(index.get('000000052846')).toMatchObject({ imagePath: '000000052846.jpg', width: SCENE_W, height: SCENE_H })
   })
 })
