@@ -9,6 +9,7 @@ import type { RejectRecord } from '../records/reject.js'
 import type { RegionSample } from '../instruct/gpt4roi-conversation.js'
 import { samplesFor } from './region-samples.js'
 import { conversationSample } from './image-conversation.js'
+import { BEGIN_STRING } from '../instruct/gpt4roi-tokens.js'
 import { fieldsOf, type FieldSpec } from '../records/field-spec.js'
 import { optionsParser } from './format-options.js'
 import { imageRef, type FormatContext, type FormatResult, type RowFormat } from './target-format.js'
@@ -110,6 +111,6 @@ export const gpt4roi: RowFormat<Gpt4RoiRow> = {
   // An image-level conversation (LLaVA-Instruct, VCR): `boxes` bind its `<bbox>` tokens as GPT4RoI's vcr.py binds
   // `bboxes` (normalised by W, H); `regions` stays empty (its referents have no captions for curation to compare).
   fromConversation(image, conversation, ctx) {
-    return { ...gpt4roiRow(conversationSample(image, conversation, 'gpt4roi'), ctx.split, imageRef(ctx, image.imagePath)), regions: [] }
+    return { ...gpt4roiRow(conversationSample(image, conversation, BEGIN_STRING), ctx.split, imageRef(ctx, image.imagePath)), regions: [] }
   },
 }

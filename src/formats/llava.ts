@@ -61,7 +61,7 @@ export const llava: RowFormat<LlavaRow> = {
   // last); `<bbox>` tokens (VCR) become inline boxes in the `boxes` convention.
   fromConversation(image, conversation, ctx) {
     const { boxes } = parseOptions(ctx.options)
-    const s = conversationSample(image, conversation, 'keep')
+    const s = conversationSample(image, conversation)
     return { id: s.id, image: imageRef(ctx, image.imagePath), conversations: renderTurns(s, conventionBox(BOX_CONVENTIONS[boxes], s), LLAVA_IMAGE_PREFIX) }
   },
 }

@@ -118,7 +118,7 @@ export const sharegpt: RowFormat<SharegptRow> = {
   // An image-level conversation: its one `<image>` stays where the source put it (LLaMA-Factory's token too).
   fromConversation(image, conversation, ctx) {
     const { boxes } = parseOptions(ctx.options)
-    const s = conversationSample(image, conversation, 'keep')
+    const s = conversationSample(image, conversation)
     const row: SharegptRow = {
       messages: renderTurns(s, conventionBox(BOX_CONVENTIONS[boxes], s), SHAREGPT_IMAGE_TOKEN).map((turn) => ({ role: turn.from === 'human' ? ('user' as const) : ('assistant' as const), content: turn.value })),
       images: [imageRef(ctx, image.imagePath)],

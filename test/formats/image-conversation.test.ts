@@ -1,6 +1,6 @@
 // Image-level conversations through the row formats: gpt4roi writes GPT4RoI's begin string where `<image>` was and
 // binds `<bbox>` to normalised boxes; llava and sharegpt keep `<image>` where the source put it and write boxes as
-// text; formats without a conversation row reject each conversation as unsupported_by_format.
+// text; qwen-vl writes its picture reference and <box> grid; formats without a conversation row reject each conversation as unsupported_by_format.
 import { describe, expect, it } from 'vitest'
 import { conversationRows } from '../../src/formats/image-conversation.js'
 import { FORMATS } from '../../src/formats/registry.js'
@@ -66,11 +66,23 @@ describe('image-level conversations in row formats', () => {
     ])
   })
 
+  it('qwen-vl puts its picture reference where <image> was and writes <bbox> as <box> on the 1000 grid', () => {
+    const [row] = rowsOf('qwen-vl', image(vcrTurns, vcrRegions), { task: 'region_caption' }).rows as { id: string; conversations: { from: string; value: string }[]; template_ids: string[] }[]
+    expect(row).toEqual({
+      id: 'conv-1',
+      conversations: [
+        { from: 'user', value: 'Picture 1: <img>coco/a/b.jpg</img>\nGiven region1 <box>(100,100),(300,600)</box>,region2 <box>(500,0),(999,999)</box>, is person at region1 older?' },
+        { from: 'assistant', value: 'Yes, than person at region2.' },
+      ],
+      template_ids: [],
+    })
+  })
+
   it('formats without a conversation row reject each conversation, naming the format', () => {
-    for (const name of ['qwen-vl', 'densecoco'] as const) {
+    for (const name of ['osprey', 'densecoco'] as const) {
       const { rows, rejects } = conversationRows(FORMATS[name] as TargetFormat, image(llavaTurns), ctx(FORMATS[name] as TargetFormat))
       expect(rows).toEqual([])
-      expect(rejects).toEqual([{ source: 'test', imageId: 'img-1', conversationId: 'conv-1', reason: 'unsupported_by_format', detail: `format ${name} has no row for an image-level conversation (gpt4roi, llava and sharegpt have one)`, origin: { file: 'x.json', path: [0] } }])
+      expect(rejects).toEqual([{ source: 'test', imageId: 'img-1', conversationId: 'conv-1', reason: 'unsupported_by_format', detail: `format ${name} has no row for an image-level conversation (gpt4roi, llava, sharegpt and qwen-vl have one)`, origin: { file: 'x.json', path: [0] } }])
     }
   })
 })
