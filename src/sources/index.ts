@@ -11,3 +11,4 @@ export { readCocoRegionCaptions, readCocoRegionCaptionsFile, COCO_REGION_CAPTION
 export { RawCocoRegionCaptions, checkRegionBox } from './coco-region-captions/raw-schema.js'
 export { readLlavaInstruct, LLAVA_INSTRUCT_SOURCE, turnsProblem } from './llava-instruct/read-llava-instruct.js'
 export { readVcr, VCR_SOURCE, VCR_IMAGES_FOLDER, tagObjectNumbers } from './vcr/read-vcr.js'
+export { vcrVariant } from './vcr/vcr-variants.js'

@@ -62,11 +62,16 @@ export async function writeVcrSet(dir: string): Promise<{ jsonl: string; imagesD
     // Bad: a number that names no object (upstream skips it); a metadata file that is missing.
     vcrLine(2, { objects: ['person'], q: 'Is 1 talking to 2?', a: 'No.', r: 'There is nobody else.' }),
     vcrLine(3, { objects: ['person'], q: 'What is 1 holding?', a: 'A cup.', r: 'It has a handle.' }),
+    // Good, and also used by GPT4RoI's single_vcr (one object in the question) and multi_vcr (several).
+    vcrLine(4, { objects: ['person', 'chair'], q: 'What is 1 doing?', a: '1 is waving at someone.', r: '1 has a raised hand.' }),
+    vcrLine(5, { objects: ['person', 'person', 'cup'], q: 'Is 2 older than 1?', a: 'Yes, 2 is older than 1.', r: '2 has grey hair and 1 does not.' }),
   ]
   const boxes: Record<number, number[][]> = {
     0: [[10, 20, 110, 200, 0.99], [150, 30, 230, 210, 0.98], [200, 100, 330, 230, 0.9]], // the car's box passes the right edge (320)
     1: [[5, 5, 100, 220, 0.99], [120, 150, 200, 235, 0.95]],
     2: [[40, 40, 120, 200, 0.97]],
+    4: [[10, 10, 100, 200, 0.99], [150, 120, 250, 230, 0.9]],
+    5: [[10, 10, 100, 200, 0.99], [120, 10, 220, 200, 0.99], [250, 150, 280, 190, 0.8]],
   }
   for (const [i, line] of lines.entries()) {
     await mkdir(join(imagesDir, line.movie), { recursive: true })

@@ -62,24 +62,25 @@ describe('vcr through the CLI', () => {
   it('stats, validate, preview and convert (gpt4roi, sharegpt) read it as GPT4RoI does', async () => {
     const set = await writeVcrSet(dir)
     const stats = ok(await pixcap(['stats', set.jsonl, '--json']))
-    expect(stats).toMatchObject({ source: 'vcr', conversations: 2, conversationRegions: 5 })
+    expect(stats).toMatchObject({ source: 'vcr', conversations: 6, conversationRegions: 13 })
     const validate = await pixcap(['validate', set.jsonl, '--json'])
     expect(validate.exitCode).toBe(1)
     expect(JSON.parse(validate.stdout)).toMatchObject({ source: 'vcr', errors: 2, issuesByKind: { invalid_annotation: 1, missing_metadata: 1 } })
     const preview = ok(await pixcap(['preview', set.jsonl, '--images-dir', set.imagesDir, '--out', join(dir, 'prev'), '--json']))
-    expect(preview.files).toEqual([join(dir, 'prev', 'train-0.png'), join(dir, 'prev', 'train-1.png')])
+    expect(preview.files).toEqual(['train-0', 'train-1', 'train-4', 'train-5'].map((id) => join(dir, 'prev', `${id}.png`)))
 
     const out = join(dir, 'g')
     const conv = ok(await pixcap(['convert', set.jsonl, '--to', 'gpt4roi', '--out', out, '--format', 'parquet,jsonl', '--reject-invalid', '--json']))
-    expect(countsOf(conv)).toMatchObject({ conversations: { in: 4, inSamples: 2, rejected: 2 }, rejectedByReason: { invalid: 1, no_image: 1 }, samples: 2 })
+    // Lines 0, 1: the vcr conversation; lines 4, 5: also single_vcr / multi_vcr's; lines 2, 3: rejects.
+    expect(countsOf(conv)).toMatchObject({ conversations: { in: 8, inSamples: 6, rejected: 2 }, rejectedByReason: { invalid: 1, no_image: 1 }, samples: 6 })
     const rows = (await jsonl(join(out, 'jsonl/train.jsonl'))) as { id: string; boxes: number[][]; conversations: { value: string }[] }[]
-    expect(rows.map((r) => r.id)).toEqual(['train-0', 'train-1'])
+    expect(rows.map((r) => r.id)).toEqual(['train-0', 'train-1', 'train-4', 'train-4:single', 'train-5', 'train-5:multi'])
     for (const r of rows) expect(r.conversations.map((t) => t.value).join('').split('<bbox>').length - 1).toBe(r.boxes.length)
     expect(rows[0]!.boxes[0]).toEqual([10 / 320, 20 / 240, 110 / 320, 200 / 240])
     expect(rows[0]!.conversations[0]!.value.startsWith('The <image> provides an overview of the picture.\n')).toBe(true)
 
     const sg = ok(await pixcap(['convert', set.jsonl, '--to', 'sharegpt', '--out', join(dir, 's'), '--format', 'jsonl', '--reject-invalid', '--json']))
-    expect(countsOf(sg).conversations).toEqual({ in: 4, inSamples: 2, rejected: 2 })
+    expect(countsOf(sg).conversations).toEqual({ in: 8, inSamples: 6, rejected: 2 })
     const [first] = (await jsonl(join(dir, 's', 'jsonl/train.jsonl'))) as { messages: { content: string }[] }[]
     expect(first!.messages[0]!.content).toMatch(/^<image>\n.*region1 \[0\.031,0\.083,0\.344,0\.833\]/)
   }, 60_000)

@@ -20,7 +20,8 @@
 //     manifest counts it;
 //   - a box past the photo's edge is clamped to it (GPT4RoI feeds it as is; normalised boxes must lie in [0, 1]);
 //   - the prefix and "why" phrases are pixcap's own wording (vcr-phrasing.ts).
-// single_vcr / multi_vcr (the other two VCR loaders of the stage-2 config) are not built here.
+// The stage-2 config reads the same file through single_vcr and multi_vcr too: where those loaders use a line, its
+// record carries their conversation as well (vcr-variants.ts), with id `<annot_id>:single` / `<annot_id>:multi`.
 import { basename, dirname, join } from 'node:path'
 import { stat } from 'node:fs/promises'
 import { PixcapError, type JsonPath } from '../../errors.js'
@@ -34,6 +35,7 @@ import { chooseSplit } from '../split-name.js'
 import type { OpenSourceOptions, SourceReader } from '../source-reader.js'
 import { RawVcrAnnotation, RawVcrMetadata } from './raw-schema.js'
 import { phraseFor, VCR_PREFIXES, VCR_WHY_QUESTIONS } from './vcr-phrasing.js'
+import { vcrVariant } from './vcr-variants.js'
 
 /** The `source` of every record this reader produces. */
 export const VCR_SOURCE = 'vcr'
@@ -187,6 +189,10 @@ async function* readEntries(options: OpenSourceOptions, split: string, report: S
     const prefix = phraseFor(VCR_PREFIXES, rawId, 'prefix').replace('{regions}', mentions)
     const conversationId = ann.annot_id ?? `${originFile}:${line}`
     const origin = { file: originFile, path: [at] }
+    const variant = vcrVariant(ann, phraseFor(VCR_WHY_QUESTIONS, rawId, 'why-variant'))
+    const variants = variant
+      ? [{ id: `${conversationId}:${variant.kind}`, turns: variant.turns.map((t, i) => (i === 0 ? { ...t, value: `${IMAGE_TOKEN}\n${t.value}` } : t)), regions: variant.objects.map((k) => regions[k]!), origin }]
+      : []
     if (!images.has(imagePath)) {
       images.add(imagePath)
       c.images++
@@ -214,6 +220,7 @@ async function* readEntries(options: OpenSourceOptions, split: string, report: S
             regions,
             origin,
           },
+          ...variants,
         ],
         origin,
       },

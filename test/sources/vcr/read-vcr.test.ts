@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { ImageRecord, SourceEntry } from '../../../src/records/index.js'
 import { openSource } from '../../../src/sources/open-source.js'
-import { tagObjectNumbers } from '../../../src/sources/index.js'
+import { tagObjectNumbers, vcrVariant } from '../../../src/sources/index.js'
 import { SCENE_H, SCENE_W } from '../../helpers/curation-corpus.js'
 import { vcrLine, writeVcrSet } from '../../helpers/conversation-sources.js'
 import { useTempDir } from '../../helpers/temp-dir.js'
@@ -28,9 +28,11 @@ describe('vcr reader', () => {
     expect(definition.name).toBe('vcr')
     const records: ImageRecord[] = []
     for await (const r of reader.records()) records.push(r)
-    expect(records.map((r) => [r.imageId, r.imagePath, r.width, r.height, r.regions.length])).toEqual([
-      ['train-0', set.lines[0]!.img_fn, SCENE_W, SCENE_H, 0],
-      ['train-1', set.lines[1]!.img_fn, SCENE_W, SCENE_H, 0],
+    expect(records.map((r) => [r.imageId, r.imagePath, r.width, r.height, r.regions.length, r.conversations!.map((c) => c.id)])).toEqual([
+      ['train-0', set.lines[0]!.img_fn, SCENE_W, SCENE_H, 0, ['train-0']],
+      ['train-1', set.lines[1]!.img_fn, SCENE_W, SCENE_H, 0, ['train-1']],
+      ['train-4', set.lines[4]!.img_fn, SCENE_W, SCENE_H, 0, ['train-4', 'train-4:single']],
+      ['train-5', set.lines[5]!.img_fn, SCENE_W, SCENE_H, 0, ['train-5', 'train-5:multi']],
     ])
     const conv = records[0]!.conversations![0]!
     expect(conv.id).toBe('train-0')
@@ -49,6 +51,36 @@ describe('vcr reader', () => {
     expect(why!.from).toBe('human')
     expect(r).toEqual({ from: 'gpt', value: 'person at region2 is facing away from the car at region3 and person at region1 is gesturing toward it.' })
     expect(conv.turns.map((t) => t.value).join('').split('<bbox>').length - 1).toBe(conv.regions.length)
+  })
+
+  it('adds the single_vcr and multi_vcr conversations where those loaders use the line: question objects only, inline', async () => {
+    const set = await writeVcrSet(dir)
+    const { reader } = await openSource({ annotations: set.jsonl })
+    const byId = new Map<string, NonNullable<ImageRecord['conversations']>[number]>()
+    for await (const r of reader.records()) for (const c of r.conversations ?? []) byId.set(c.id, c)
+    const single = byId.get('train-4:single')!
+    expect(single.regions.map((r) => r.regionId)).toEqual(['train-4:0'])
+    expect(single.turns.map((t) => t.from)).toEqual(['human', 'gpt', 'human', 'gpt'])
+    expect(single.turns[0]!.value).toBe('<image>\nWhat is region1 <bbox> doing?')
+    expect(single.turns[1]!.value).toBe('person at region1 is waving at someone.')
+    expect(single.turns[3]!.value).toBe('person at region1 has a raised hand.')
+    const multi = byId.get('train-5:multi')!
+    // Regions in the order the question names them: object 2 is region1, object 1 is region2.
+    expect(multi.regions.map((r) => r.regionId)).toEqual(['train-5:1', 'train-5:0'])
+    expect(multi.turns[0]!.value).toBe('<image>\nIs region1 <bbox> older than region2 <bbox>?')
+    expect(multi.turns[1]!.value).toBe('Yes, person at region1 is older than person at region2.')
+    expect(multi.turns[3]!.value).toBe('person at region1 has grey hair and person at region2 does not.')
+    // The answer names an object the question does not (train-0), so neither loader uses it.
+    expect([...byId.keys()].filter((k) => k.startsWith('train-0'))).toEqual(['train-0'])
+  })
+
+  it('single/multi rules: format 0 has no rationale turn; a number outside the objects or a repeated one drops the variant', () => {
+    const ann = (q: string, a: string, r: string, objects = ['man', 'woman', 'dog']) => ({ objects, question_orig: q, answer_orig: a, rationale_orig: r })
+    expect(vcrVariant(ann('Is 1 happy?', '1 is smiling.', 'The dog 3 is near.'), 'Why?')).toEqual({ kind: 'single', objects: [0], turns: [{ from: 'human', value: 'Is region1 <bbox> happy?' }, { from: 'gpt', value: 'man at region1 is smiling.' }] })
+    expect(vcrVariant(ann('Is 4 happy?', '4 is.', 'x'), 'Why?')).toBeNull()
+    expect(vcrVariant(ann('Is 1 happy?', 'Yes.', 'x'), 'Why?')).toBeNull()
+    expect(vcrVariant(ann('Does 1 see 2s?', '1 does.', 'x'), 'Why?')).toBeNull()
+    expect(vcrVariant(ann('Does 1 like 2 or 1?', '2 does.', '1 smiles.'), 'Why?')).toMatchObject({ kind: 'multi', objects: [0, 1, 0] })
   })
 
   it('rejects a number naming no object and a missing metadata file, each with its line and key', async () => {
