@@ -52,6 +52,11 @@ describe('llava-instruct through the CLI', () => {
     const rejects = await jsonl(join(out, 'rejects.jsonl'))
     expect(rejects.map((r) => [r.conversationId, r.reason])).toEqual([['000000000001', 'invalid'], ['000000000002', 'invalid'], ['000000000003', 'no_image'], ['000000000004', 'invalid']])
 
+    // Cluster jobs split the items by image; merge-manifests sums the conversation counts.
+    for (const i of [0, 1]) ok(await pixcap(['convert', set.json, '--to', 'gpt4roi', '--images-dir', set.imagesDir, '--reject-invalid', '--shard-index', String(i), '--num-shards', '2', '--out', join(dir, `job${i}`), '--json']))
+    const merged = ok(await pixcap(['merge-manifests', join(dir, 'job0'), join(dir, 'job1'), '--out', join(dir, 'merged'), '--json']))
+    expect((merged.manifest as { counts: Counts }).counts).toMatchObject({ conversations: { in: 7, inSamples: 3, rejected: 4 }, samples: 3 })
+
     // A document format has no row for a conversation: each is a counted reject, and the manifest still adds up.
     const doc = ok(await pixcap(['convert', set.json, '--to', 'densecoco', '--images-dir', set.imagesDir, '--out', join(dir, 'c3'), '--reject-invalid', '--json']))
     expect(countsOf(doc)).toMatchObject({ conversations: { in: 7, inSamples: 0, rejected: 7 }, rejectedByReason: { unsupported_by_format: 3, invalid: 3, no_image: 1 } })
