@@ -56,6 +56,8 @@ describe('llava-instruct through the CLI', () => {
     for (const i of [0, 1]) ok(await pixcap(['convert', set.json, '--to', 'gpt4roi', '--images-dir', set.imagesDir, '--reject-invalid', '--shard-index', String(i), '--num-shards', '2', '--out', join(dir, `job${i}`), '--json']))
     const merged = ok(await pixcap(['merge-manifests', join(dir, 'job0'), join(dir, 'job1'), '--out', join(dir, 'merged'), '--json']))
     expect((merged.manifest as { counts: Counts }).counts).toMatchObject({ conversations: { in: 7, inSamples: 3, rejected: 4 }, samples: 3 })
+    ok(await pixcap(['card', join(dir, 'merged'), '--json']))
+    expect(await readFile(join(dir, 'merged', 'README.md'), 'utf8')).toContain('; 7 image-level conversations in, 3 in samples and 4 rejected (invalid 3, no_image 1;')
 
     // A document format has no row for a conversation: each is a counted reject, and the manifest still adds up.
     const doc = ok(await pixcap(['convert', set.json, '--to', 'densecoco', '--images-dir', set.imagesDir, '--out', join(dir, 'c3'), '--reject-invalid', '--json']))
