@@ -28,3 +28,20 @@ export const RawVcrMetadata = z.looseObject({
   height: z.number().int().positive(),
 })
 export type RawVcrMetadata = z.infer<typeof RawVcrMetadata>
+
+const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string')
+const optionalId = (v: unknown): boolean => v === undefined || (typeof v === 'string' && v !== '')
+
+/**
+ * A plain check that accepts a line exactly when {@link RawVcrAnnotation} would (zod only runs, to word the problem,
+ * when this says no): most of a VCR read's time was zod's, on lines that are fine.
+ */
+export function isRawVcrAnnotation(v: unknown): v is RawVcrAnnotation {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false
+  const o = v as Record<string, unknown>
+  return (
+    optionalId(o.annot_id) && optionalId(o.img_id) &&
+    typeof o.img_fn === 'string' && o.img_fn !== '' && typeof o.metadata_fn === 'string' && o.metadata_fn !== '' &&
+    isStringList(o.objects) && typeof o.question_orig === 'string' && typeof o.answer_orig === 'string' && typeof o.rationale_orig === 'string'
+  )
+}

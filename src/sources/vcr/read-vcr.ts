@@ -25,7 +25,7 @@
 import { basename, dirname, join } from 'node:path'
 import { stat } from 'node:fs/promises'
 import { PixcapError, type JsonPath } from '../../errors.js'
-import { readJsonFile } from '../../io/input/read-json.js'
+import { readJsonFileSync } from '../../io/input/read-json-sync.js'
 import { readJsonlLines } from '../../io/input/jsonl-lines.js'
 import { checkRelativePath, resolveInside } from '../../io/input/safe-path.js'
 import { BBOX_TOKEN } from '../../instruct/gpt4roi-tokens.js'
@@ -33,7 +33,7 @@ import { addSourceIssue, emptySourceCounts, IMAGE_TOKEN, regionIdOf, type Droppe
 import { parseWithProblems } from '../../util/zod-issues.js'
 import { chooseSplit } from '../split-name.js'
 import type { OpenSourceOptions, SourceReader } from '../source-reader.js'
-import { RawVcrAnnotation, RawVcrMetadata } from './raw-schema.js'
+import { isRawVcrAnnotation, RawVcrAnnotation, RawVcrMetadata } from './raw-schema.js'
 import { phraseFor, VCR_PREFIXES, VCR_WHY_QUESTIONS } from './vcr-phrasing.js'
 import { vcrVariant } from './vcr-variants.js'
 
@@ -92,13 +92,13 @@ async function* readEntries(options: OpenSourceOptions, split: string, report: S
   const c = report.counts
   const metadata = new Map<string, Metadata>()
   const images = new Set<string>()
-  const loadMetadata = async (rel: string, where: JsonPath): Promise<Metadata> => {
+  const loadMetadata = (rel: string, where: JsonPath): Metadata => {
     const known = metadata.get(rel)
     if (known) return known
     let result: Metadata
     try {
       const abs = resolveInside(imagesDir, rel, { file, path: where })
-      result = { ok: await readJsonFile(abs, RawVcrMetadata) }
+      result = { ok: readJsonFileSync(abs, RawVcrMetadata) }
     } catch (err) {
       if (!(err instanceof PixcapError)) throw err
       result = { reason: err.code === 'not_found' ? 'no_image' : 'invalid', detail: err.code === 'path_escape' ? err.detail : `metadata ${err.message}` }
@@ -120,7 +120,7 @@ async function* readEntries(options: OpenSourceOptions, split: string, report: S
       addSourceIssue(report, { kind: reason === 'no_image' ? 'missing_metadata' : 'invalid_annotation', severity: 'error', path: [...path], imageId: rawImage, detail })
       return { imageId: rawImage, record: null, dropped: [{ imageId: rawImage, conversationId: rawId, reason, detail, origin: { file: originFile, path: [...path] } }] }
     }
-    const parsed = parseWithProblems(RawVcrAnnotation, value, [at])
+    const parsed = isRawVcrAnnotation(value) ? { ok: true as const, data: value } : parseWithProblems(RawVcrAnnotation, value, [at])
     if (!parsed.ok) {
       const first = parsed.problems[0]
       yield drop('invalid', first?.path ?? [at], first?.detail ?? 'does not match a VCR annotation')
@@ -135,7 +135,7 @@ async function* readEntries(options: OpenSourceOptions, split: string, report: S
       yield drop('invalid', err.path, err.detail)
       continue
     }
-    const meta = await loadMetadata(ann.metadata_fn, [at, 'metadata_fn'])
+    const meta = loadMetadata(ann.metadata_fn, [at, 'metadata_fn'])
     if (!('ok' in meta)) {
       yield drop(meta.reason, [at, 'metadata_fn'], meta.detail)
       continue
