@@ -12,6 +12,7 @@ import { viewStage } from './view.js'
 import { visualPromptsStage } from './visual-prompts.js'
 import { phashStage } from './phash.js'
 import { resumeStage } from './resume.js'
+import { conversationSourcesStage } from './conversation-sources.js'
 
 export const STAGES: BenchStage[] = [
   jsonRead,
@@ -26,4 +27,5 @@ export const STAGES: BenchStage[] = [
   visualPromptsStage,
   phashStage,
   resumeStage,
+  conversationSourcesStage,
 ]

@@ -41,6 +41,7 @@ import { embedImages } from './embed-images.js'
 import { embeddedImageFields } from '../formats/embedded-image.js'
 import { pixcapVersion } from '../util/pixcap-version.js'
 import { withMaskChecks, type MaskRejectCounts } from './mask-rejects.js'
+import { conversationRows } from '../formats/image-conversation.js'
 import { selectShard } from './select-shard.js'
 
 /** Options of {@link convertDataset}. */
@@ -206,7 +207,7 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
   const seed = o.seed ?? DEFAULT_SEED
   const policy = o.filterPolicy ?? DEFAULT_FILTER_POLICY
   const loaded = await loadTemplates(o.templates)
-  const { definition, reader } = await openSource({ annotations: o.annotations, ...(o.from !== undefined ? { from: o.from } : {}), ...(o.split ? { split: o.split } : {}) })
+  const { definition, reader } = await openSource({ annotations: o.annotations, ...(o.from !== undefined ? { from: o.from } : {}), ...(o.split ? { split: o.split } : {}), ...(o.imagesDir !== undefined ? { imagesDir: o.imagesDir } : {}) })
   if (o.panopticDir !== undefined && !definition.panopticMasks) throw new OptionError(`{panopticDir}: source ${definition.name} has no panoptic masks to check or read`)
   const split = reader.split
   const formatOptions = parseFormatOptions(format, o.formatOptions ?? {})
@@ -287,13 +288,18 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
     await giveUp()
     throw err
   }
-  const onReject = (r: RejectRecord) => rejects.write(r)
+  let conversationRejects = 0
+  const onReject = (r: RejectRecord) => {
+    if (r.conversationId !== undefined) conversationRejects++
+    return rejects.write(r)
+  }
   const filtered = filterImages(selectShard(stopOnReaderErrors(reader.entries(), reader.report, o.rejectInvalid === true), o.shard), policy, { onReject })
   const maskCounts: MaskRejectCounts = { regions: 0, images: 0 }
   const verified = verify ? withMaskChecks(filtered, o.panopticDir!, onReject, maskCounts) : filtered
   const checked = needs.masks ? withRegionMasks(verified, o.panopticDir!) : verified
   let imagesDone = 0
   let regionsInSamples = 0
+  let conversationsInSamples = 0
   let samples = 0
   const files: ManifestFile[] = []
   const renderedFiles: string[] = []
@@ -327,17 +333,19 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
       for await (const image of checked) {
         for (const [epoch, ectx] of epochCtx.entries()) {
           const result = format.fromImage(image, ectx)
+          const talk = conversationRows(format, image, ectx)
           // Every draw sees the same regions and rejects the same ones: count them once.
           if (epoch === 0) {
             regionsInSamples += image.regions.length - result.rejects.length
-            for (const r of result.rejects) await onReject(r)
+            conversationsInSamples += talk.rows.length
+            for (const r of [...result.rejects, ...talk.rejects]) await onReject(r)
           }
           for (const render of result.renders ?? []) {
             const drawn = await writeRender(render, o.imagesDir!, o.outDir)
             renderedFiles.push(drawn.file)
             files.push({ ...drawn, kind: 'image', rows: 0 })
           }
-          let rows = result.rows as Row[]
+          let rows = [...result.rows, ...talk.rows] as Row[]
           if (o.embedImages) rows = await embedImages(rows, o.imagesDir!, o.annotations)
           await sink.write(rows)
           samples += rows.length
@@ -360,6 +368,7 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
       const counted = (async function* (): AsyncGenerator<ImageRecord> {
         for await (const image of checked) {
           imagesDone++
+          for (const r of conversationRows(format, image, ctx).rejects) await onReject(r)
           yield image
         }
       })()
@@ -383,7 +392,8 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
   const fc = filtered.counts
   const counts: ManifestCounts = {
     images: { in: fc.imagesIn, kept: fc.imagesKept - maskCounts.images, dropped: fc.imagesDropped + maskCounts.images },
-    regions: { in: fc.regionsIn, kept: fc.regionsKept - maskCounts.regions, inSamples: regionsInSamples, rejected: rejects.counts.total },
+    regions: { in: fc.regionsIn, kept: fc.regionsKept - maskCounts.regions, inSamples: regionsInSamples, rejected: rejects.counts.total - conversationRejects },
+    ...(fc.conversationsIn > 0 ? { conversations: { in: fc.conversationsIn, inSamples: conversationsInSamples, rejected: conversationRejects } } : {}),
     rejectedByReason: { ...rejects.counts.byReason },
     samples,
   }

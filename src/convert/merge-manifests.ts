@@ -46,9 +46,19 @@ function addCounts(a: ManifestCounts, b: ManifestCounts): ManifestCounts {
       inSamples: a.regions.inSamples + b.regions.inSamples,
       rejected: a.regions.rejected + b.regions.rejected,
     },
+    ...(a.conversations || b.conversations ? { conversations: addConversationCounts(a.conversations, b.conversations) } : {}),
     rejectedByReason: byReason,
     samples: a.samples + b.samples,
   }
+}
+
+type ConversationCounts = NonNullable<ManifestCounts['conversations']>
+
+function addConversationCounts(a: ConversationCounts | undefined, b: ConversationCounts | undefined): ConversationCounts {
+  const zero = { in: 0, inSamples: 0, rejected: 0 }
+  const x = a ?? zero
+  const y = b ?? zero
+  return { in: x.in + y.in, inSamples: x.inSamples + y.inSamples, rejected: x.rejected + y.rejected }
 }
 
 /** Checks that the job manifests form one complete conversion; returns them in index order. */

@@ -14,8 +14,14 @@ export interface FilterCounts {
   imagesDropped: number
   regionsIn: number
   regionsKept: number
+  /** Regions rejected (regions in = kept + rejectedTotal). */
   rejectedTotal: number
+  /** Rejects by reason, conversations included. */
   rejected: Partial<Record<RejectReason, number>>
+  /** Image-level conversations (records/region-record.ts ImageConversation): in = kept + rejected. */
+  conversationsIn: number
+  conversationsKept: number
+  conversationsRejected: number
 }
 
 /** Options of filterImages. */
@@ -108,10 +114,11 @@ export function filterImages(
   policy: FilterPolicy,
   options: FilterImagesOptions = {},
 ): FilteredImages {
-  const counts: FilterCounts = { imagesIn: 0, imagesKept: 0, imagesDropped: 0, regionsIn: 0, regionsKept: 0, rejectedTotal: 0, rejected: {} }
+  const counts: FilterCounts = { imagesIn: 0, imagesKept: 0, imagesDropped: 0, regionsIn: 0, regionsKept: 0, rejectedTotal: 0, rejected: {}, conversationsIn: 0, conversationsKept: 0, conversationsRejected: 0 }
   const rejects: RejectRecord[] = []
   const emit = async (reject: RejectRecord): Promise<void> => {
-    counts.rejectedTotal++
+    if (reject.conversationId !== undefined) counts.conversationsRejected++
+    else counts.rejectedTotal++
     counts.rejected[reject.reason] = (counts.rejected[reject.reason] ?? 0) + 1
     if (options.onReject) await options.onReject(reject)
     else rejects.push(reject)
@@ -124,13 +131,16 @@ export function filterImages(
     for await (const item of images) {
       const { record, dropped, imageId } = toSourceEntry(item)
       if (record) source = record.source
-      counts.regionsIn += dropped.length + (record?.regions.length ?? 0)
+      const droppedConversations = dropped.filter((d) => d.conversationId !== undefined).length
+      counts.regionsIn += dropped.length - droppedConversations + (record?.regions.length ?? 0)
+      counts.conversationsIn += droppedConversations + (record?.conversations?.length ?? 0)
       for (const d of dropped) {
         await emit({
           source: record?.source ?? source,
           imageId: d.imageId,
           ...(d.segmentId !== undefined ? { segmentId: d.segmentId } : {}),
           ...(d.regionId !== undefined ? { regionId: d.regionId } : {}),
+          ...(d.conversationId !== undefined ? { conversationId: d.conversationId } : {}),
           reason: d.reason,
           detail: d.detail,
           origin: d.origin,
@@ -154,12 +164,15 @@ export function filterImages(
         if ('keep' in verdict) kept.push(verdict.keep)
         else await rejectRegion(record.source, imageId, r, verdict.reason, verdict.detail)
       }
-      if (kept.length === 0) {
+      // Conversations pass the filter whole: the caption rules are about captioned regions, which they are not.
+      const conversations = record.conversations?.length ?? 0
+      if (kept.length === 0 && conversations === 0) {
         counts.imagesDropped++
         continue
       }
       counts.imagesKept++
       counts.regionsKept += kept.length
+      counts.conversationsKept += conversations
       yield kept.length === record.regions.length && kept.every((r, i) => r === record.regions[i]) ? record : { ...record, regions: kept }
     }
     if (counts.regionsIn !== counts.regionsKept + counts.rejectedTotal) {
@@ -169,6 +182,9 @@ export function filterImages(
         [],
         `regions in (${counts.regionsIn}) != regions kept (${counts.regionsKept}) + rejected (${counts.rejectedTotal}); a region was lost or counted twice`,
       )
+    }
+    if (counts.conversationsIn !== counts.conversationsKept + counts.conversationsRejected) {
+      throw new PixcapError('invariant', source, [], `conversations in (${counts.conversationsIn}) != kept (${counts.conversationsKept}) + rejected (${counts.conversationsRejected}); a conversation was lost or counted twice`)
     }
   }
 

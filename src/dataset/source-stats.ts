@@ -14,6 +14,8 @@ export interface StatsSourceOptions {
   /** A registered source name (sources/registry.ts); default: detected from the file's shape. */
   from?: string
   categories?: string
+  /** Photo folder, for sources that read sizes or metadata there (llava-instruct, vcr). */
+  imagesDir?: string
   split?: string
   /** Policy whose effect is reported; default DEFAULT_FILTER_POLICY. */
   policy?: FilterPolicy
@@ -27,6 +29,9 @@ export interface StatsSourceResult {
   source: string
   split: string
   stats: StatsSummary
+  /** Image-level conversations read (LLaVA-Instruct, VCR), and the regions they refer to (not in `stats.regions`). */
+  conversations: number
+  conversationRegions: number
   reader: { errors: number; warnings: number; segments: number; droppedSegments: number }
   filter: { policy: FilterPolicy; counts: FilterCounts }
   /** Captions a person would flag (dataset/caption-checks.ts), by kind, with the first few as examples. */
@@ -52,8 +57,12 @@ function noteCaptions(record: ImageRecord, w: CaptionWarnings): void {
   }
 }
 
-async function* counted(entries: AsyncIterable<SourceEntry>, acc: StatsAccumulator, w: CaptionWarnings): AsyncGenerator<SourceEntry> {
+async function* counted(entries: AsyncIterable<SourceEntry>, acc: StatsAccumulator, w: CaptionWarnings, talk: { conversations: number; regions: number }): AsyncGenerator<SourceEntry> {
   for await (const entry of entries) {
+    for (const c of entry.record?.conversations ?? []) {
+      talk.conversations++
+      talk.regions += c.regions.length
+    }
     if (entry.record) addImage(acc, entry.record)
     if (entry.record) noteCaptions(entry.record, w)
     yield entry
@@ -67,7 +76,8 @@ export async function statsSource(options: StatsSourceOptions): Promise<StatsSou
   const policy = options.policy ?? DEFAULT_FILTER_POLICY
   // Rejects are only counted here: a sink that drops them keeps memory flat.
   const captionWarnings: CaptionWarnings = { counts: {}, examples: [] }
-  const filtered = filterImages(counted(reader.entries(), acc, captionWarnings), policy, { onReject: () => {} })
+  const talk = { conversations: 0, regions: 0 }
+  const filtered = filterImages(counted(reader.entries(), acc, captionWarnings, talk), policy, { onReject: () => {} })
   for await (const _ of filtered) void _
   const r = reader.report
   return {
@@ -75,6 +85,8 @@ export async function statsSource(options: StatsSourceOptions): Promise<StatsSou
     source: reader.source,
     split: reader.split,
     stats: summarizeStats(acc),
+    conversations: talk.conversations,
+    conversationRegions: talk.regions,
     reader: { errors: r.errors, warnings: r.warnings, segments: r.counts.segments, droppedSegments: r.counts.droppedSegments },
     filter: { policy, counts: filtered.counts },
     captionWarnings,

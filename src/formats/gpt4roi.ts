@@ -8,6 +8,8 @@ import type { ImageRecord, RegionRecord } from '../records/region-record.js'
 import type { RejectRecord } from '../records/reject.js'
 import type { RegionSample } from '../instruct/gpt4roi-conversation.js'
 import { samplesFor } from './region-samples.js'
+import { conversationSample } from './image-conversation.js'
+import { BEGIN_STRING } from '../instruct/gpt4roi-tokens.js'
 import { fieldsOf, type FieldSpec } from '../records/field-spec.js'
 import { optionsParser } from './format-options.js'
 import { imageRef, type FormatContext, type FormatResult, type RowFormat } from './target-format.js'
@@ -105,5 +107,10 @@ export const gpt4roi: RowFormat<Gpt4RoiRow> = {
     const usable = masks ? { ...image, regions: image.regions.filter((r) => r.maskRle !== undefined || (missing.push(missingMask(image, r)), false)) } : image
     const { samples, rejects } = samplesFor(usable, ctx, opts)
     return { rows: samples.map((s) => gpt4roiRow(s, ctx.split, imageRef(ctx, s.image.imagePath), masks)), rejects: [...missing, ...rejects] }
+  },
+  // An image-level conversation (LLaVA-Instruct, VCR): `boxes` bind its `<bbox>` tokens as GPT4RoI's vcr.py binds
+  // `bboxes` (normalised by W, H); `regions` stays empty (its referents have no captions for curation to compare).
+  fromConversation(image, conversation, ctx) {
+    return { ...gpt4roiRow(conversationSample(image, conversation, BEGIN_STRING), ctx.split, imageRef(ctx, image.imagePath)), regions: [] }
   },
 }

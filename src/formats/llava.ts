@@ -11,6 +11,7 @@ import { conventionBox, renderTurns } from './box-text.js'
 import { fieldsOf, type FieldSpec } from '../records/field-spec.js'
 import { optionsParser } from './format-options.js'
 import { samplesFor } from './region-samples.js'
+import { conversationSample } from './image-conversation.js'
 import { imageRef, type FormatContext, type FormatResult, type RowFormat } from './target-format.js'
 
 /** `<image>\n` starts the first human turn (LLaVA docs/Finetune_Custom_Data.md, formats.md §2). */
@@ -55,5 +56,12 @@ export const llava: RowFormat<LlavaRow> = {
     const { samples, rejects } = samplesFor(image, ctx, opts)
     const rows = samples.map((s) => ({ id: s.id, image: imageRef(ctx, s.image.imagePath), conversations: renderTurns(s, conventionBox(convention, s), LLAVA_IMAGE_PREFIX) }))
     return { rows, rejects }
+  },
+  // An image-level conversation keeps its own `<image>` where the source put it (LLaVA-Instruct-150k's is first or
+  // last); `<bbox>` tokens (VCR) become inline boxes in the `boxes` convention.
+  fromConversation(image, conversation, ctx) {
+    const { boxes } = parseOptions(ctx.options)
+    const s = conversationSample(image, conversation)
+    return { id: s.id, image: imageRef(ctx, image.imagePath), conversations: renderTurns(s, conventionBox(BOX_CONVENTIONS[boxes], s), LLAVA_IMAGE_PREFIX) }
   },
 }

@@ -17,6 +17,7 @@ import { qwenBox, qwenCoord, renderTurns } from './box-text.js'
 import { fieldsOf, type FieldSpec } from '../records/field-spec.js'
 import { optionsParser } from './format-options.js'
 import { samplesFor } from './region-samples.js'
+import { conversationSample } from './image-conversation.js'
 import { imageRef, type FormatContext, type FormatResult, type RowFormat } from './target-format.js'
 
 /** `Picture 1: <img>path</img>\n`, Qwen-VL's image reference (formats.md §7). */
@@ -92,5 +93,11 @@ export const qwenVl: RowFormat<QwenVlRow> = {
       template_ids: [...s.templateIds],
     }))
     return { rows, rejects }
+  },
+  // An image-level conversation: its `<image>` becomes the picture reference in place, `<bbox>` a `<box>`.
+  fromConversation(image, conversation, ctx) {
+    const s = conversationSample(image, conversation, qwenPicturePrefix(imageRef(ctx, image.imagePath)))
+    const conversations = renderTurns(s, qwenBox, '').map((turn) => ({ from: turn.from === 'human' ? ('user' as const) : ('assistant' as const), value: turn.value }))
+    return { id: s.id, conversations, template_ids: [] }
   },
 }

@@ -16,6 +16,7 @@ import { groundingSample } from './grounding.js'
 import { fieldsOf, type FieldSpec } from '../records/field-spec.js'
 import { optionsParser } from './format-options.js'
 import { samplesFor } from './region-samples.js'
+import { conversationSample } from './image-conversation.js'
 import { imageRef, type CorpusSummary, type FormatContext, type FormatResult, type RowFormat, type SidecarFile } from './target-format.js'
 
 /** LLaMA-Factory's image placeholder; its mllm_demo puts it at the start of the user turn (formats.md §3). */
@@ -113,6 +114,17 @@ export const sharegpt: RowFormat<SharegptRow> = {
       return row
     })
     return { rows, rejects }
+  },
+  // An image-level conversation: its one `<image>` stays where the source put it (LLaMA-Factory's token too).
+  fromConversation(image, conversation, ctx) {
+    const { boxes } = parseOptions(ctx.options)
+    const s = conversationSample(image, conversation)
+    const row: SharegptRow = {
+      messages: renderTurns(s, conventionBox(BOX_CONVENTIONS[boxes], s), SHAREGPT_IMAGE_TOKEN).map((turn) => ({ role: turn.from === 'human' ? ('user' as const) : ('assistant' as const), content: turn.value })),
+      images: [imageRef(ctx, image.imagePath)],
+    }
+    checkImageCount(row, { file: conversation.origin?.file ?? image.source, id: s.id })
+    return row
   },
   sidecars(summary: CorpusSummary): SidecarFile[] {
     const entries: Record<string, unknown> = {}

@@ -10,7 +10,7 @@ import type { z } from 'zod'
 import type { ImageRender } from '../geometry/prompt-shapes.js'
 
 export type { ImageRender } from '../geometry/prompt-shapes.js'
-import type { ImageRecord } from '../records/region-record.js'
+import type { ImageConversation, ImageRecord } from '../records/region-record.js'
 import type { RejectRecord } from '../records/reject.js'
 import type { TemplateSet } from '../instruct/template-set.js'
 import type { FieldSpec } from '../records/field-spec.js'
@@ -87,6 +87,8 @@ export interface RowFormat<Row = unknown> {
   /** Schema of `ctx.options`; its parsed defaults are what the manifest should record. */
   readonly options: z.ZodType<Record<string, unknown>>
   fromImage(image: ImageRecord, ctx: FormatContext): FormatResult<Row>
+  /** The row of one image-level conversation (formats/image-conversation.ts); formats without it reject them. */
+  fromConversation?(image: ImageRecord, conversation: ImageConversation, ctx: FormatContext): Row
   sidecars?(summary: CorpusSummary): SidecarFile[]
   /** Output files written when the user names none (default: parquet); e.g. `json` for trainers that json.load an array. */
   readonly defaultOutputs?: readonly string[]

@@ -65,6 +65,8 @@ export function cardBody(c: CardBodyInput): string {
   const reasons = Object.entries(m.counts.rejectedByReason).sort(([a], [b]) => a.localeCompare(b))
   out.push(
     `Source: ${m.counts.images.in} images and ${m.counts.regions.in} regions in; ${m.counts.regions.inSamples} regions in samples and ${m.counts.regions.rejected} rejected` +
+      // Image-level conversations (LLaVA-Instruct, VCR) count apart from regions (docs/sources.md).
+      (m.counts.conversations ? `; ${m.counts.conversations.in} image-level conversations in, ${m.counts.conversations.inSamples} in samples and ${m.counts.conversations.rejected} rejected` : '') +
       (reasons.length > 0 ? ` (${reasons.map(([k, v]) => `${k} ${v}`).join(', ')}; every one is listed with its reason in \`rejects.jsonl\`).` : '.'),
     '',
   )

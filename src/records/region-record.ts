@@ -37,6 +37,30 @@ export const RegionRecord = z.object({
 })
 export type RegionRecord = z.infer<typeof RegionRecord>
 
+/** `<image>`: where the picture goes in an image-level conversation (LLaVA's DEFAULT_IMAGE_TOKEN, formats.md §2). */
+export const IMAGE_TOKEN = '<image>'
+
+/** One turn of an image-level conversation, in LLaVA's roles. */
+export const ConversationTurn = z.object({ from: z.enum(['human', 'gpt']), value: z.string() })
+export type ConversationTurn = z.infer<typeof ConversationTurn>
+
+/**
+ * A conversation about a whole image, as a source wrote it (LLaVA-Instruct-150k, VCR): turns alternate human/gpt and
+ * start with a human turn holding exactly one `<image>`; each `<bbox>` in the turns (in order) refers to the region
+ * of the same position in `regions` (GPT4RoI's `<bbox>` binding, gpt4roi.md §2). These regions are referents of the
+ * text, not captioned regions: they are not in `ImageRecord.regions`, no caption filter applies to them, and a
+ * conversation counts once in a manifest's `counts.conversations` whatever it refers to (docs/sources.md).
+ */
+export const ImageConversation = z.object({
+  /** The source's id of the item (LLaVA `id`, VCR `annot_id`); row formats write it as the row id. */
+  id: z.string().min(1),
+  turns: z.array(ConversationTurn).min(2),
+  regions: z.array(RegionRecord),
+  /** e.g. `{ file: 'llava_instruct_150k.json', path: [12] }`. */
+  origin: Origin.optional(),
+})
+export type ImageConversation = z.infer<typeof ImageConversation>
+
 /** One image with its regions, in source order. */
 export const ImageRecord = z.object({
   /** Reader that produced it, e.g. `pix2cap-coco`. */
@@ -50,6 +74,8 @@ export const ImageRecord = z.object({
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   regions: z.array(RegionRecord),
+  /** Image-level conversations (sources without captioned regions: LLaVA-Instruct-150k, VCR); absent elsewhere. */
+  conversations: z.array(ImageConversation).optional(),
   /** e.g. `{ file: 'pix2cap_val.json', path: ['annotations', 0] }`. */
   origin: Origin.optional(),
 })

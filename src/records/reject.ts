@@ -22,6 +22,7 @@ export const RejectReason = z.enum([
   'contaminated', // overlaps a benchmark image
   'near_duplicate', // dedup: image within the pHash radius of a kept image, or caption near-identical to a kept one
   'downsampled', // mix: row not drawn when a part was sampled down to its target
+  'unsupported_by_format', // an image-level conversation the target format has no row for (e.g. densecoco)
 ])
 export type RejectReason = z.infer<typeof RejectReason>
 
@@ -31,6 +32,8 @@ export const RejectRecord = z.object({
   imageId: ImageId,
   segmentId: z.number().int().optional(),
   regionId: z.string().optional(),
+  /** Set when the reject is an image-level conversation, not a region (counted in counts.conversations). */
+  conversationId: z.string().optional(),
   reason: RejectReason,
   detail: z.string(),
   /** dedup: the kept image or region this one duplicates; contamination: `<evaluation set>:<image>`. */

@@ -9,6 +9,8 @@ export interface DroppedRegion {
   imageId: ImageId
   segmentId?: number
   regionId?: string
+  /** Set when the dropped item is an image-level conversation (counted with conversations, not regions). */
+  conversationId?: string
   reason: 'invalid' | 'no_image'
   detail: string
   origin: Origin

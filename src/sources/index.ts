@@ -9,3 +9,6 @@ export type { Pix2CapIssue, Pix2CapIssueKind, Pix2CapReport } from './pix2cap/re
 export * from './pix2cap/raw-schema.js'
 export { readCocoRegionCaptions, readCocoRegionCaptionsFile, COCO_REGION_CAPTIONS_SOURCE } from './coco-region-captions/read-coco-region-captions.js'
 export { RawCocoRegionCaptions, checkRegionBox } from './coco-region-captions/raw-schema.js'
+export { readLlavaInstruct, LLAVA_INSTRUCT_SOURCE, turnsProblem } from './llava-instruct/read-llava-instruct.js'
+export { readVcr, VCR_SOURCE, VCR_IMAGES_FOLDER, tagObjectNumbers } from './vcr/read-vcr.js'
+export { vcrVariant } from './vcr/vcr-variants.js'

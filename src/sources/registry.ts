@@ -5,6 +5,8 @@ import { pix2capCoco } from './pix2cap/index.js'
 import { visualGenome } from './visual-genome/index.js'
 import { mdetrGrounding } from './mdetr/index.js'
 import { cocoInstances } from './coco-instances/index.js'
+import { llavaInstruct } from './llava-instruct/index.js'
+import { vcr } from './vcr/index.js'
 import type { SourceDefinition } from './source-reader.js'
 
 /** Every source by name (the value of `--from` and the `source` of its records). */
@@ -14,6 +16,8 @@ export const SOURCES = {
   'visual-genome': visualGenome,
   'mdetr-grounding': mdetrGrounding,
   'coco-instances': cocoInstances,
+  'llava-instruct': llavaInstruct,
+  vcr,
 } satisfies Record<string, SourceDefinition>
 
 /** A registered source name. */

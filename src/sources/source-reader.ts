@@ -12,6 +12,8 @@ export interface OpenSourceOptions {
   annotations: string
   /** A separate categories file, for sources that take one (Pix2Cap-COCO). */
   categories?: string
+  /** The images root, for sources that keep per-image files beside the photos (VCR's metadata JSON). */
+  imagesDir?: string
   /** Split name; default from the file name (`*_val*` -> val, `*_train*` -> train), else `train`. */
   split?: string
   onProgress?: ProgressSink

@@ -147,7 +147,8 @@ export async function openCorpusView(o: CorpusViewOptions): Promise<CorpusView> 
       const ids = new Set<string>()
       for await (const { reject } of readRejects()) ids.add(String(reject.imageId))
       const input = (role: string) => manifest.inputs.find((i) => i.role === role)?.path ?? null
-      return buildRejectIndex({ annotations: input('annotations'), categories: input('categories'), imageIds: ids })
+      const imagesDir = typeof manifest.options.imagesDir === 'string' ? manifest.options.imagesDir : null
+      return buildRejectIndex({ annotations: input('annotations'), categories: input('categories'), imagesDir, imageIds: ids })
     })()
     return rejectIndex
   }

@@ -19,10 +19,11 @@ interface RejectImage {
 export type RejectIndex = Map<string, RejectImage>
 
 /** Streams the annotations and keeps the images in `imageIds`; an empty index when the file is gone. */
-export async function buildRejectIndex(o: { annotations: string | null; categories?: string | null; imageIds: ReadonlySet<string> }): Promise<RejectIndex> {
+export async function buildRejectIndex(o: { annotations: string | null; categories?: string | null; imagesDir?: string | null; imageIds: ReadonlySet<string> }): Promise<RejectIndex> {
   const index: RejectIndex = new Map()
   if (!o.annotations || !existsSync(o.annotations) || o.imageIds.size === 0) return index
-  const { reader } = await openSource({ annotations: o.annotations, ...(o.categories && existsSync(o.categories) ? { categories: o.categories } : {}) })
+  // The images folder the corpus was converted with: sources that read sizes or metadata there need it (llava-instruct, vcr).
+  const { reader } = await openSource({ annotations: o.annotations, ...(o.categories && existsSync(o.categories) ? { categories: o.categories } : {}), ...(o.imagesDir && existsSync(o.imagesDir) ? { imagesDir: o.imagesDir } : {}) })
   for await (const image of reader.records()) {
     const key = String(image.imageId)
     if (!o.imageIds.has(key)) continue

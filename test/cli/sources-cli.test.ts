@@ -55,7 +55,7 @@ describe('sources through the CLI', () => {
     expect(named.exitCode).toBe(0)
     const bad = await pixcap(['convert', file, '--from', 'vg', '--to', 'gpt4roi', '--out', 'c3', '--json'])
     expect(bad.exitCode).toBe(2)
-    expect(JSON.parse(bad.stdout).error.message).toBe('--from must be one of pix2cap-coco, coco-region-captions, visual-genome, mdetr-grounding, coco-instances, got "vg"')
+    expect(JSON.parse(bad.stdout).error.message).toBe('--from must be one of pix2cap-coco, coco-region-captions, visual-genome, mdetr-grounding, coco-instances, llava-instruct, vcr, got "vg"')
     const masks = await pixcap(['convert', file, '--to', 'gpt4roi', '--out', 'c4', '--panoptic-dir', dir, '--json'])
     expect(masks.exitCode).toBe(2)
     expect(JSON.parse(masks.stdout).error.message).toBe('--panoptic-dir: source coco-region-captions has no panoptic masks to check or read')

@@ -84,7 +84,7 @@ describe('filterImages', () => {
     const kept: ImageRecord[] = []
     for await (const i of f) kept.push(i)
     expect(kept).toEqual([])
-    expect(f.counts).toEqual({ imagesIn: 2, imagesKept: 0, imagesDropped: 2, regionsIn: 3, regionsKept: 0, rejectedTotal: 3, rejected: { image_rule: 2, empty_caption: 1 } })
+    expect(f.counts).toEqual({ imagesIn: 2, imagesKept: 0, imagesDropped: 2, regionsIn: 3, regionsKept: 0, rejectedTotal: 3, rejected: { image_rule: 2, empty_caption: 1 }, conversationsIn: 0, conversationsKept: 0, conversationsRejected: 0 })
     expect(f.rejects[0]!.detail).toBe('image 1 dropped by --image-rule xdecoder-train: segment 6 has description "" (empty)')
   })
 })
@@ -102,7 +102,7 @@ describe.skipIf(!HAS_SHARED)('filterImages on the shared sample', () => {
     const kept: ImageRecord[] = []
     for await (const i of f) kept.push(i)
     expect(kept.map((i) => [i.imageId, i.regions.length])).toEqual([[142238, 16], [439180, 29]])
-    expect(f.counts).toEqual({ imagesIn: 2, imagesKept: 2, imagesDropped: 0, regionsIn: 50, regionsKept: 45, rejectedTotal: 5, rejected: { crowd: 3, empty_caption: 1, short_caption: 1 } })
+    expect(f.counts).toEqual({ imagesIn: 2, imagesKept: 2, imagesDropped: 0, regionsIn: 50, regionsKept: 45, rejectedTotal: 5, rejected: { crowd: 3, empty_caption: 1, short_caption: 1 }, conversationsIn: 0, conversationsKept: 0, conversationsRejected: 0 })
     expect(f.rejects.map((r) => [r.regionId, r.reason, r.detail])).toEqual([
       ['142238:3997935', 'empty_caption', 'description "" is empty'],
       ['142238:3153362', 'crowd', 'iscrowd segment (person); crowd segments are dropped by default (--keep-crowd keeps them)'],
@@ -143,7 +143,7 @@ describe.skipIf(!HAS_SHARED)('filterImages on the shared sample', () => {
     for await (const i of f) kept.push(i)
     await expect(readFile(dest)).rejects.toMatchObject({ code: 'ENOENT' }) // not in place before close
     await writer.close()
-    expect(f.counts).toEqual({ imagesIn: 1, imagesKept: 1, imagesDropped: 0, regionsIn: 50, regionsKept: 15, rejectedTotal: 35, rejected: { invalid: 1, no_image: 32, empty_caption: 1, crowd: 1 } })
+    expect(f.counts).toEqual({ imagesIn: 1, imagesKept: 1, imagesDropped: 0, regionsIn: 50, regionsKept: 15, rejectedTotal: 35, rejected: { invalid: 1, no_image: 32, empty_caption: 1, crowd: 1 }, conversationsIn: 0, conversationsKept: 0, conversationsRejected: 0 })
     const lines = (await readFile(dest, 'utf8')).trimEnd().split('\n').map((l) => RejectRecord.parse(JSON.parse(l)))
     expect(lines).toHaveLength(35)
     expect(lines[0]).toEqual({

@@ -37,13 +37,15 @@ describe('source registry', () => {
       ['p-annotations-first.json', { annotations: pix2cap.annotations, categories: pix2cap.categories, images: pix2cap.images }, 'pix2cap-coco'],
       ['vg.json', regionCaptions, 'coco-region-captions'],
       ['vg-annotations-first.json', { annotations: regionCaptions.annotations, images: regionCaptions.images }, 'coco-region-captions'],
+      ['llava_instruct_150k.json', [{ id: '1', image: 'a.jpg', conversations: [{ from: 'human', value: '<image>\nHi' }, { from: 'gpt', value: 'Hello' }] }], 'llava-instruct'],
+      ['train.jsonl', `${JSON.stringify({ img_fn: 'm/a.jpg', metadata_fn: 'm/a.json', objects: ['person'], question_orig: 'Why?', answer_orig: 'A', rationale_orig: 'R' })}\n${JSON.stringify({ img_fn: 'm/b.jpg', metadata_fn: 'm/b.json', objects: [], question_orig: 'Q', answer_orig: 'A', rationale_orig: 'R' })}\n`, 'vcr'],
     ]
     for (const [name, data, want] of cases) expect((await detectSource(await write(name, data))).name).toBe(want)
   })
 
   it('a file of no registered shape is an error naming the file and the sources; broken JSON names the byte offset', async () => {
-    const file = await write('llava.json', [{ id: '1', image: 'a.jpg', conversations: [] }])
-    await expect(detectSource(file)).rejects.toThrow(`${file}: has the shape of no registered source (pix2cap-coco, coco-region-captions, visual-genome, mdetr-grounding, coco-instances)`)
+    const file = await write('questions.json', [{ question_id: 1, image: 'a.jpg', text: 'What is this?' }])
+    await expect(detectSource(file)).rejects.toThrow(`${file}: has the shape of no registered source (pix2cap-coco, coco-region-captions, visual-genome, mdetr-grounding, coco-instances, llava-instruct, vcr)`)
     const broken = await write('broken.json', '{"images": [], "annotations": [{"id": 1,')
     await expect(detectSource(broken)).rejects.toThrow(broken)
     await expect(detectSource(join(dir, 'missing.json'))).rejects.toThrow()
@@ -58,7 +60,7 @@ describe('source registry', () => {
     expect(records.map((r) => r.regions[0]!.captions)).toEqual([['a cat']])
     // One pass per reader: a second iteration is refused instead of yielding nothing.
     await expect(reader.records().next()).rejects.toThrow('coco-region-captions reader: a reader can be iterated only once; open it again')
-    await expect(openSource({ annotations: file, from: 'vg' })).rejects.toThrow('from: unknown source "vg"; registered sources: pix2cap-coco, coco-region-captions, visual-genome, mdetr-grounding, coco-instances')
+    await expect(openSource({ annotations: file, from: 'vg' })).rejects.toThrow('from: unknown source "vg"; registered sources: pix2cap-coco, coco-region-captions, visual-genome, mdetr-grounding, coco-instances, llava-instruct, vcr')
     await expect(openSource({ annotations: join(dir, 'none.json') })).rejects.toThrow('file not found (expected an annotations file)')
   })
 })

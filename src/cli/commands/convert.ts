@@ -36,7 +36,7 @@ export const CONVERT_OPTIONS: OptionHelp[] = [
   { flag: '--out DIR', description: 'output folder for the corpus (required)' },
   { flag: '--panoptic-dir D', description: 'panoptic PNG folder; each image\'s masks are checked against the JSON' },
   { flag: '--no-verify-masks', description: 'with --panoptic-dir, skip the pixel checks (missing PNGs then go unnoticed)' },
-  { flag: '--images-dir D', description: 'photo folder (needed by --embed-images)' },
+  { flag: '--images-dir D', description: 'photo folder (needed by --embed-images, and by the llava-instruct source for image sizes; vcr reads its metadata there, default vcr1images/ beside the file)' },
   { flag: '--seed N', description: 'seed for template choice and region order', default: String(DEFAULT_SEED) },
   { flag: '--max-regions N', description: 'regions per sample', default: String(GPT4ROI_MAX_REGIONS) },
   { flag: '--templates FILE', description: 'instruction template file', default: 'templates/pixcap-default.json' },

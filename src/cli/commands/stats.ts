@@ -6,7 +6,7 @@ import { parseCommandArgs, printJson, type Command } from '../command.js'
 import { createProgressBar } from '../progress.js'
 import { FROM_FLAG, FROM_OPTION, fromOption } from '../source-flag.js'
 
-const usage = `pixcap stats <annotations.json> [--from NAME] [--categories F] [--split S] [--top N (20)] [--json]\n  filter policy (what it would keep): ${FILTER_POLICY_USAGE}`
+const usage = `pixcap stats <annotations.json> [--from NAME] [--categories F] [--images-dir D] [--split S] [--top N (20)] [--json]\n  filter policy (what it would keep): ${FILTER_POLICY_USAGE}`
 
 const fmt = (n: number): string => (Number.isInteger(n) ? n.toLocaleString('en-US') : n.toFixed(2))
 const dist = (d: Distribution): string =>
@@ -26,6 +26,7 @@ export function renderStats(result: StatsSourceResult, top: number): string {
     ['empty descriptions', fmt(s.emptyDescriptions)],
     ['short descriptions (< 3 chars)', fmt(s.shortDescriptions)],
   ]
+  if (result.conversations > 0 || result.filter.counts.conversationsIn > 0) rows.push(['conversations', `${fmt(result.conversations)} image-level (${fmt(result.conversationRegions)} regions they refer to)`])
   if (result.reader.droppedSegments > 0 || result.reader.errors > 0) {
     rows.push(['unreadable segments', `${fmt(result.reader.droppedSegments)} not counted above (${fmt(result.reader.errors)} errors; run pixcap validate)`])
   }
@@ -37,7 +38,7 @@ export function renderStats(result: StatsSourceResult, top: number): string {
   const p = f.policy
   rows.push([
     'filter policy',
-    `keeps ${fmt(f.counts.regionsKept)} of ${fmt(f.counts.regionsIn)} regions in ${fmt(f.counts.imagesKept)} images; rejects ${fmt(f.counts.rejectedTotal)}${reasons ? ` (${reasons})` : ''}`,
+    `keeps ${fmt(f.counts.regionsKept)} of ${fmt(f.counts.regionsIn)} regions in ${fmt(f.counts.imagesKept)} images; rejects ${fmt(f.counts.rejectedTotal)}${f.counts.conversationsIn > 0 ? ` regions and ${fmt(f.counts.conversationsRejected)} of ${fmt(f.counts.conversationsIn)} conversations` : ''}${reasons ? ` (${reasons})` : ''}`,
   ])
   rows.push(['', `dropCrowd ${p.dropCrowd}, minCaptionChars ${p.minCaptionChars}, minBoxSide ${p.minBoxSide}, imageRule ${p.imageRule}, maxCaptionChars ${p.maxCaptionChars}, dropMarkLeftovers ${p.dropMarkLeftovers}`])
   for (const e of cw.examples) rows.push(['', `warning: image ${e.imageId}, segment ${e.segmentId}: ${e.detail}`])
@@ -61,6 +62,7 @@ export const statsCommand: Command = {
   options: [
     FROM_OPTION,
     { flag: '--categories F', description: 'categories JSON replacing the file\'s own' },
+    { flag: '--images-dir D', description: 'photo folder, for sources that read sizes or metadata there (llava-instruct, vcr)', default: 'none (vcr: vcr1images/ beside the file)' },
     { flag: '--split S', description: 'split name shown in the report', default: 'from the file name, else train' },
     { flag: '--top N', description: 'categories listed', default: '20' },
     ...FILTER_POLICY_OPTIONS,
@@ -69,7 +71,7 @@ export const statsCommand: Command = {
   async run(rawArgs, io) {
     const { values, positionals } = parseCommandArgs({ name: 'stats', usage }, rawArgs, {
       allowPositionals: true,
-      options: { ...FROM_FLAG, categories: { type: 'string' }, split: { type: 'string' }, top: { type: 'string' }, json: { type: 'boolean' }, ...FILTER_POLICY_FLAGS },
+      options: { ...FROM_FLAG, categories: { type: 'string' }, 'images-dir': { type: 'string' }, split: { type: 'string' }, top: { type: 'string' }, json: { type: 'boolean' }, ...FILTER_POLICY_FLAGS },
     })
     if (positionals.length !== 1) throw new UsageError(`pixcap stats: expected one annotations file, got ${positionals.length}`, usage)
     const top = values.top === undefined ? 20 : Number(values.top)
@@ -82,6 +84,7 @@ export const statsCommand: Command = {
       ...fromOption(values.from, usage),
       ...(values.categories !== undefined ? { categories: values.categories } : {}),
       ...(values.split !== undefined ? { split: values.split } : {}),
+      ...(values['images-dir'] !== undefined ? { imagesDir: values['images-dir'] } : {}),
       onProgress: bar,
     })
     bar.finish()

@@ -32,7 +32,7 @@ export const validateCommand: Command = {
   options: [
     FROM_OPTION,
     { flag: '--panoptic-dir D', description: 'panoptic PNG folder (required by sources with panoptic masks: pix2cap-coco)' },
-    { flag: '--images-dir D', description: 'photo folder: each photo must exist with the size images[] gives', default: 'photos not checked' },
+    { flag: '--images-dir D', description: 'photo folder: each photo must exist with the size images[] gives (llava-instruct: needed, sizes are read there; vcr: its metadata root)', default: 'photos not checked' },
     { flag: '--categories F', description: 'categories JSON replacing the file\'s own' },
     { flag: '--split S', description: 'split name in the report', default: 'from the file name, else train' },
     { flag: '--concurrency N', description: 'PNG decodes in flight', default: '4, or 2 per core on more than 2 cores' },

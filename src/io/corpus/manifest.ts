@@ -47,6 +47,11 @@ export const ManifestCounts = z.object({
     inSamples: z.number().int(),
     rejected: z.number().int(),
   }),
+  /**
+   * Image-level conversations (LLaVA-Instruct-150k, VCR; records/region-record.ts ImageConversation), present when
+   * the input had any: each counts once, written as one row or rejected (docs/sources.md "Counting").
+   */
+  conversations: z.object({ in: z.number().int(), inSamples: z.number().int(), rejected: z.number().int() }).optional(),
   rejectedByReason: z.partialRecord(RejectReason, z.number().int()),
   samples: z.number().int(),
 })
@@ -86,9 +91,13 @@ export function checkRegionInvariant(counts: ManifestCounts, where: string): voi
       `regions in (${regions.in}) != regions in samples (${regions.inSamples}) + regions rejected (${regions.rejected}); refusing to write a manifest for a corpus that lost or double-counted ${regions.in - regions.inSamples - regions.rejected} regions`,
     )
   }
+  const conv = counts.conversations
+  if (conv && conv.in !== conv.inSamples + conv.rejected) {
+    throw new PixcapError('invariant', where, ['counts', 'conversations'], `conversations in (${conv.in}) != conversations in samples (${conv.inSamples}) + rejected (${conv.rejected}); refusing to write a manifest for a corpus that lost or double-counted ${conv.in - conv.inSamples - conv.rejected} conversations`)
+  }
   const byReason = Object.values(counts.rejectedByReason).reduce((a, b) => a + (b ?? 0), 0)
-  if (byReason !== regions.rejected) {
-    throw new PixcapError('invariant', where, ['counts', 'rejectedByReason'], `rejects by reason sum to ${byReason}, but ${regions.rejected} regions were rejected`)
+  if (byReason !== regions.rejected + (conv?.rejected ?? 0)) {
+    throw new PixcapError('invariant', where, ['counts', 'rejectedByReason'], `rejects by reason sum to ${byReason}, but ${regions.rejected} regions${conv ? ` and ${conv.rejected} conversations` : ''} were rejected`)
   }
 }
 
