@@ -1,6 +1,6 @@
 """Python peer of `pixcap convert --to gpt4roi --format parquet,arrow` (whole-process case `convert`): what a
 researcher would write with the json module and pyarrow. Same samples as pixcap (the rules of convert_jsonl.py), the
-same columns and types as pixcap's gpt4roi Parquet, ZSTD, row groups of 10,000 rows, plus the same rows as an Arrow
+same columns and types as pixcap's gpt4roi Parquet, SNAPPY (as pixcap), row groups of 10,000 rows, plus the same rows as an Arrow
 IPC stream (what `datasets` reads). Not written: pixcap's rejects file, manifest and checksums.
 
 usage: convert_parquet.py ANNOTATIONS TEMPLATES OUT_DIR [--seed N] [--max-regions N]
@@ -76,7 +76,7 @@ def main():
         })
         regions_out += len(part)
     table = pa.Table.from_pylist(rows, schema=SCHEMA)
-    pq.write_table(table, os.path.join(a.out, "train.parquet"), compression="zstd", row_group_size=ROW_GROUP_ROWS)
+    pq.write_table(table, os.path.join(a.out, "train.parquet"), compression="snappy", row_group_size=ROW_GROUP_ROWS)
     with pa.OSFile(os.path.join(a.out, "train.arrow"), "wb") as sink, pa.ipc.new_stream(sink, SCHEMA) as writer:
         for batch in table.to_batches(max_chunksize=1000):
             writer.write_batch(batch)

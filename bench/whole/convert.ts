@@ -1,7 +1,7 @@
 // Whole-process case `convert`: `pixcap convert <train.json> --to gpt4roi --format parquet,arrow` on the synthetic
 // Pix2Cap-COCO-scale set (167,254 regions by default), against
 // - the Python JSONL peer (bench/peers/convert_jsonl.py: stdlib json, the same samples, JSONL out),
-// - the Python Parquet peer (bench/peers/convert_parquet.py: json + pyarrow, same columns, ZSTD, 10k-row groups,
+// - the Python Parquet peer (bench/peers/convert_parquet.py: json + pyarrow, same columns, SNAPPY, 10k-row groups,
 //   plus the Arrow stream),
 // - the floor (bench/peers/floor_convert.mjs: Node reads, JSON.parses and writes back the same bytes).
 // Targets (issue 18): pixcap <= 1.0x the JSONL peer and <= 3x the floor.

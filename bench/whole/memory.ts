@@ -3,7 +3,7 @@
 // from the synthetic train file (no masks) or from its PNG subset (masks: each PNG is reused many times, so 1M
 // regions need 125k decodes of 1,000 files; the page cache holds them, which a real 118k-PNG folder would not).
 // One run per size (memory, not speed; the wall time is shown for scale). Only with `--only memory` (minutes).
-//   --memory-sizes=100000,1000000,500000,5000000  --memory-mask-sizes=100000,1000000
+//   --memory-sizes=100000,1000000,500000,5000000  --memory-mask-sizes=100000,1000000,500000,5000000 (the defaults)
 import { rm, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -20,7 +20,7 @@ export async function runMemoryRows(ctx: BenchContext): Promise<void> {
   const { jsonPath, pngSubsetJsonPath, panopticDir } = synthPaths(ctx.dataDir)
   const plan = [
     ...sizes(ctx.options['memory-sizes'], [100_000, 1_000_000, 500_000, 5_000_000]).map((regions) => ({ regions, masks: false })),
-    ...sizes(ctx.options['memory-mask-sizes'], [100_000, 1_000_000]).map((regions) => ({ regions, masks: true })),
+    ...sizes(ctx.options['memory-mask-sizes'], [100_000, 1_000_000, 500_000, 5_000_000]).map((regions) => ({ regions, masks: true })),
   ]
   for (const { regions, masks } of plan) {
     const file = join(ctx.dataDir, `scaled_${regions}${masks ? '_masks' : ''}_train.json`)

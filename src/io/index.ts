@@ -1,6 +1,7 @@
 // pixcap/io: files and pixels. png/ decodes panoptic PNGs, checks masks, fingerprints and draws pictures (sharp lives here), input/ reads JSON inputs
 // and checks their paths, corpus/ writes and reads corpora (Arrow, Parquet, JSONL, manifest), workers/ runs pools.
-export { decodePanopticPng, encodePanopticPng, rgbToIds } from './png/panoptic-png.js'
+export { decodePanopticPng, encodePanopticPng } from './png/panoptic-png.js'
+export { rgbToIds } from './png/rgb-ids.js'
 export { verifyMasks, DEFAULT_MASK_CONCURRENCY, defaultMaskWorkers, type MaskCheck, type MaskIssue, type MaskIssueKind, type VerifyMasksOptions } from './png/verify-masks.js'
 export { decodeMaskGeometry, type DecodedMask } from './png/mask-decode.js'
 export { renderRegionPreview, type RegionPreviewOptions } from './png/region-preview.js'

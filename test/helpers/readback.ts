@@ -20,13 +20,14 @@ export async function readParquetHyparquet(file: string): Promise<Record<string,
 }
 
 /** Footer metadata via hyparquet: row counts per group and key-value metadata. */
-export async function parquetFooter(file: string): Promise<{ rowGroups: number[]; rowGroupBytes: number[]; kv: Record<string, string> }> {
+export async function parquetFooter(file: string): Promise<{ rowGroups: number[]; rowGroupBytes: number[]; kv: Record<string, string>; codecs: string[] }> {
   const buf = await readFile(file)
   const md = parquetMetadata(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength))
   return {
     rowGroups: md.row_groups.map((g) => Number(g.num_rows)),
     rowGroupBytes: md.row_groups.map((g) => Number(g.total_byte_size)),
     kv: Object.fromEntries((md.key_value_metadata ?? []).map((e) => [e.key, e.value ?? ''])),
+    codecs: [...new Set(md.row_groups.flatMap((g) => g.columns.map((c) => String(c.meta_data?.codec))))],
   }
 }
 

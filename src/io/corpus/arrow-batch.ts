@@ -57,8 +57,11 @@ class ByteBuffer {
 
 /** Validity bitmap (LSB first) for values that may be null; null when nothing is null. */
 function validity(values: readonly unknown[], nullable: boolean): { nullBitmap: Uint8Array | undefined; nullCount: number } {
+  // Indexed loops here and below: buildData handles every column type, so V8 leaves it unoptimised, and there a
+  // for-of allocates an iterator result per element (~300 MB per 167k-region conversion, a quarter of the
+  // allocation that the garbage collector then spends its time on).
   let nullCount = 0
-  for (const v of values) if (v === null || v === undefined) nullCount++
+  for (let i = 0; i < values.length; i++) if (values[i] === null || values[i] === undefined) nullCount++
   if (nullCount === 0) return { nullBitmap: undefined, nullCount: 0 }
   if (!nullable) throw new BadValue()
   const bitmap = new Uint8Array(Math.ceil(values.length / 8))
@@ -148,7 +151,7 @@ function buildData(type: FieldType, arrowType: DataType, values: readonly unknow
       const items: unknown[] = []
       for (let i = 0; i < length; i++) {
         const v = values[i]
-        if (Array.isArray(v)) for (const item of v) items.push(item)
+        if (Array.isArray(v)) for (let j = 0; j < v.length; j++) items.push(v[j])
         else if (!isNull(v)) throw new BadValue()
         valueOffsets[i + 1] = items.length
       }

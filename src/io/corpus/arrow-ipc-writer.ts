@@ -3,13 +3,14 @@
 // bytes" (the ARROW1 magic read as a length) (reference/ecosystem.md §3).
 //
 // Each batch is encoded on its own (apache-arrow's stream writer, through tableToIPC: schema message, batch message,
-// end-of-stream marker) and its batch message appended to the file: the file is the same byte stream one writer would
+// end-of-stream marker; once per batch for all writers, batch-ipc.ts) and its batch message appended to the file: the file is the same byte stream one writer would
 // produce (schema once, the batches, one end marker). An earlier version piped one long-lived RecordBatchStreamWriter
 // into the file; its output chunks are views of the batches' own buffers, and the process's live ArrayBuffers grew
 // with the corpus (to 270 MB at 1M regions), so peak RSS did too. Encoding per batch copies, and nothing outlives it.
 import { Table, tableToIPC, type RecordBatch, type Schema } from 'apache-arrow'
 import { OutputFile, type FinishedFile } from './output-file.js'
 import type { BatchFileWriter } from './row-sink.js'
+import { batchStreamIpc } from './batch-ipc.js'
 
 /** End of stream: continuation marker 0xFFFFFFFF and a zero metadata length (Arrow IPC format, "EOS"). */
 const END_OF_STREAM = 8
@@ -35,7 +36,7 @@ export class ArrowStreamFileWriter implements BatchFileWriter {
   }
 
   async writeBatch(batch: RecordBatch): Promise<void> {
-    const ipc = tableToIPC(new Table(this.schema, [batch]), 'stream')
+    const ipc = batchStreamIpc(batch)
     const head = this.schemaMessage.length
     if (Buffer.compare(ipc.subarray(0, head), this.schemaMessage) !== 0) {
       throw new Error('arrow writer: a batch encoded with a schema message other than the file schema')

@@ -16,9 +16,17 @@ export interface EncoderProps {
   keyValue: [string, string][]
 }
 
+/**
+ * SNAPPY, the codec pyarrow (and so `datasets`' own Parquet) uses by default; reference/ecosystem.md §8 allows ZSTD
+ * or SNAPPY. ZSTD (level 1) spent ~0.55 s of the ~1.1 s the encoder took on the 167k-region bench corpus, the largest
+ * single item of `pixcap convert`'s time, for files ~40% smaller (9.5 vs 16.4 MB); SNAPPY was chosen for speed
+ * (docs/speed.md). Every reader the tests use (pyarrow, datasets, DuckDB, hyparquet) reads it without extras.
+ */
+export const PARQUET_COMPRESSION = 'SNAPPY'
+
 function writerProperties(p: EncoderProps): pw.WriterProperties {
   return new pw.WriterPropertiesBuilder()
-    .setCompression(pw.Compression.ZSTD)
+    .setCompression(pw.Compression[PARQUET_COMPRESSION])
     .setMaxRowGroupSize(p.maxRowGroupRows)
     .setMaxRowGroupBytes(p.maxRowGroupBytes)
     .setKeyValueMetadata(new Map(p.keyValue))

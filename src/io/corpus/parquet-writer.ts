@@ -1,4 +1,5 @@
-// Parquet through parquet-wasm 0.8.0 (parquet-rs 59.3): ZSTD, dictionary encoding, page index, embedded ARROW:schema.
+// Parquet through parquet-wasm 0.8.0 (parquet-rs 59.3): SNAPPY (parquet-encoder.ts), dictionary encoding, page index,
+// embedded ARROW:schema.
 // Chosen over parquetjs-lite and kept behind BatchFileWriter so hyparquet-writer can replace it (docs/parquet-writer.md,
 // reference/ecosystem.md §0, §2). The encoding (and its wasm memory rules) lives in parquet-encoder.ts.
 //
@@ -13,6 +14,7 @@ import { OutputFile, type FinishedFile } from './output-file.js'
 import { encodeEmptyParquet, ParquetEncoder, wasmHeapBytes, type EncoderProps } from './parquet-encoder.js'
 import type { ParquetTask, ParquetTaskReply } from './parquet-worker.js'
 import type { BatchFileWriter } from './row-sink.js'
+import { batchStreamIpc } from './batch-ipc.js'
 import { createWorkerPool, workerModuleUrl, type WorkerPool } from '../workers/worker-pool.js'
 
 /** Row-group caps for the Hub viewer: <= 100 MB uncompressed per group (datasets MAX_ROW_GROUP_SIZE, ecosystem.md §4). */
@@ -91,9 +93,9 @@ function workerEncoder(props: EncoderProps): Encoder {
   void call({ op: 'start', props }).catch(() => {}) // a failed start fails the next call too
   return {
     push: (ipc) => {
-      // Move the batch's bytes instead of copying them (they are ours alone: tableToIPC made them for this call).
-      const own = ipc.byteOffset === 0 && ipc.byteLength === ipc.buffer.byteLength && ipc.buffer instanceof ArrayBuffer ? ipc : ipc.slice()
-      return call({ op: 'push', ipc: own }, [own.buffer as ArrayBuffer])
+      // The batch's bytes are shared with the other writers (batch-ipc.ts): move a copy, never the original.
+      const own = ipc.slice()
+      return call({ op: 'push', ipc: own }, [own.buffer])
     },
     finish: async (emptyIpc) => {
       try {
@@ -129,7 +131,7 @@ export class ParquetFileWriter implements BatchFileWriter {
 
   async writeBatch(batch: RecordBatch): Promise<void> {
     if (batch.numRows === 0) return
-    const encoded = this.encoder.push(tableToIPC(new Table([batch]), 'stream'))
+    const encoded = this.encoder.push(batchStreamIpc(batch))
     this.rows += batch.numRows
     this.tail = this.tail.then(() => encoded).then((chunks) => this.append(chunks))
     this.tail.catch(() => {}) // observed by the awaits below; never an unhandled rejection meanwhile

@@ -9,7 +9,7 @@ import { rlesFromIds } from '../../geometry/coco-rle.js'
 import type { SegmentGeometry } from '../../geometry/panoptic-map.js'
 import { segmentGeometryRgb } from '../../geometry/segment-geometry.js'
 import type { CocoRle } from '../../records/region-record.js'
-import { rgbToIds } from './panoptic-png.js'
+import { rgbToIds } from './rgb-ids.js'
 import { decodeRgb8Png, PngScratch } from './png-rgb8.js'
 
 /** What one PNG holds, or why it could not be read. */

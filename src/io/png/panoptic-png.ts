@@ -2,16 +2,7 @@
 // id = R + 256*G + 256^2*B, 0 = VOID (panopticapi utils.rgb2id; reference/pix2cap.md §3).
 import sharp from 'sharp'
 import type { PanopticMap } from '../../geometry/panoptic-map.js'
-
-/** Converts interleaved raw pixels (3 or 4 channels, 8 bit) to segment ids. Alpha, if any, is ignored. */
-export function rgbToIds(data: Uint8Array, width: number, height: number, channels: number): Uint32Array {
-  const n = width * height
-  const ids = new Uint32Array(n)
-  for (let i = 0, p = 0; i < n; i++, p += channels) {
-    ids[i] = (data[p] as number) + ((data[p + 1] as number) << 8) + ((data[p + 2] as number) << 16)
-  }
-  return ids
-}
+import { rgbToIds } from './rgb-ids.js'
 
 /** Decodes a panoptic PNG (path or bytes) into per-pixel segment ids. */
 export async function decodePanopticPng(input: string | Uint8Array): Promise<PanopticMap> {

@@ -6,14 +6,7 @@ import { regionIdOf, type DroppedRegion, type ImageId, type ImageRecord, type Re
 import type { SchemaProblem } from '../../util/zod-issues.js'
 import { parseRawAnnotationShell, parseRawSegment } from './raw-guards.js'
 import { addIssue, type Pix2CapReport } from './report.js'
-
-/** A validated `images[]` entry, keyed by id in the reader's Map. */
-export interface ImageEntry {
-  index: number
-  imagePath: string
-  width: number
-  height: number
-}
+import type { ImageTable } from './image-table.js'
 
 /** What a region needs from its category. */
 export interface CategoryInfo {
@@ -31,11 +24,10 @@ export interface AnnotationContext {
   originFile: string
   source: string
   split: string
-  images: Map<number, ImageEntry>
+  /** Images by id, and the index of each one's first annotation (join by image_id; duplicates are errors). */
+  images: ImageTable
   invalidImageIds: Set<number>
   categories: Map<number, CategoryInfo>
-  /** image id -> index of its first annotation (join by image_id; duplicates are errors). */
-  annotated: Map<number, number>
   report: Pix2CapReport
 }
 
@@ -90,13 +82,13 @@ export function mapAnnotation(value: unknown, index: number, ctx: AnnotationCont
     addIssue(report, { kind: 'annotation_without_image', severity: 'error', path: [...annPath, 'image_id'], imageId, detail })
     return { imageId, record: null, dropped: dropAll(imageId, ann.segments_info, 'no_image', detail) }
   }
-  const prior = ctx.annotated.get(imageId)
+  const prior = ctx.images.annotationOf(imageId)
   if (prior !== undefined) {
     const detail = `a second annotation for image ${imageId} (the first is annotations[${prior}]); its segments are dropped`
     addIssue(report, { kind: 'duplicate_annotation', severity: 'error', path: [...annPath, 'image_id'], imageId, detail })
     return { imageId, record: null, dropped: dropAll(imageId, ann.segments_info, 'invalid', detail) }
   }
-  ctx.annotated.set(imageId, index)
+  ctx.images.setAnnotation(imageId, index)
 
   let maskPath: string
   try {

@@ -3,8 +3,8 @@
 // - Annotations are JOINED TO IMAGES BY `image_id`, never by list position: GPT4RoI's DENSECOCO loader zips the two
 //   lists by index and silently mislabels images when their order differs (pix2cap.md §3).
 // - Segment ids are unique only within an image, so regionId = `<imageId>:<segmentId>` (pix2cap.md §3).
-// - images and categories are small and kept in Maps; annotations stream one element at a time. COCO panoptic files
-//   put `categories` after `annotations`: a streamed file's categories are then read from its end first
+// - images are kept in a compact typed-array table (image-table.ts: memory must not grow with the corpus), categories
+//   in a Map; annotations stream one element at a time. COCO panoptic files put `categories` after `annotations`: a streamed file's categories are then read from its end first
 //   (io/json-last-member.ts), so one pass suffices; when that is not possible the file is read in two passes (the
 //   second skips all but annotations).
 // - Nothing vanishes: a bad segment becomes an issue in the report and a DroppedRegion the filter turns into a reject.
@@ -21,7 +21,8 @@ import { parseWithProblems } from '../../util/zod-issues.js'
 import { RawCategoriesFile, RawCategory } from './raw-schema.js'
 import { parseRawImage } from './raw-guards.js'
 import { addIssue, emptyReport, type Pix2CapReport } from './report.js'
-import { mapAnnotation, type CategoryInfo, type ImageEntry, type SourceImage } from './map-annotation.js'
+import { mapAnnotation, type CategoryInfo, type SourceImage } from './map-annotation.js'
+import { ImageTable } from './image-table.js'
 import { chooseSplit } from '../split-name.js'
 import type { SourceReader } from '../source-reader.js'
 
@@ -80,12 +81,11 @@ async function* readEntries(options: ReadPix2CapOptions, report: Pix2CapReport):
   if (report.passes > 0) throw new Error('readPix2Cap: a reader can be iterated only once; call readPix2Cap again')
   const file = options.annotations
   const originFile = basename(file)
-  const images = new Map<number, ImageEntry>()
+  const images = new ImageTable()
   const invalidImageIds = new Set<number>()
   const categories = new Map<number, CategoryInfo>()
   const external = options.categories !== undefined
   if (options.categories !== undefined) await loadCategoriesFile(options.categories, categories, report)
-  const annotated = new Map<number, number>() // image id -> index of its first annotation
   let annotationsDone = false
   let bytesBefore = 0
 
@@ -117,7 +117,7 @@ async function* readEntries(options: ReadPix2CapOptions, report: Pix2CapReport):
       invalidImageIds.add(img.id)
       return
     }
-    images.set(img.id, { index, imagePath, width: img.width, height: img.height })
+    images.add(img.id, { index, imagePath, width: img.width, height: img.height })
   }
 
   const onCategory = (value: unknown, index: number): void => {
@@ -132,7 +132,7 @@ async function* readEntries(options: ReadPix2CapOptions, report: Pix2CapReport):
 
   const onAnnotation = (value: unknown, index: number): SourceImage | null => {
     report.counts.annotations++
-    const entry = mapAnnotation(value, index, { file, originFile, source: PIX2CAP_SOURCE, split: report.split, images, invalidImageIds, categories, annotated, report })
+    const entry = mapAnnotation(value, index, { file, originFile, source: PIX2CAP_SOURCE, split: report.split, images, invalidImageIds, categories, report })
     options.onProgress?.({ kind: 'progress', stage: 'annotations', done: report.counts.annotations })
     return entry
   }
@@ -188,10 +188,9 @@ async function* readEntries(options: ReadPix2CapOptions, report: Pix2CapReport):
   }
   if (!annotationsDone) yield* pass((key) => (key === 'annotations' ? 'elements' : 'skip'))
 
-  for (const [id, img] of images) {
-    if (annotated.has(id)) continue
+  for (const { id, index } of images.withoutAnnotation()) {
     addIssue(report, {
-      kind: 'image_without_annotation', severity: 'warning', path: ['images', img.index], imageId: id,
+      kind: 'image_without_annotation', severity: 'warning', path: ['images', index], imageId: id,
       detail: `image ${id} has no entry in annotations; it yields no record`,
     })
   }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { t, type FieldSpec } from '../../../src/records/field-spec.js'
 import { ArrowBatchBuilder } from '../../../src/io/corpus/arrow-batch.js'
 import { ParquetFileWriter, type ParquetOptions } from '../../../src/io/corpus/parquet-writer.js'
-import { wasmHeapBytes } from '../../../src/io/corpus/parquet-encoder.js'
+import { PARQUET_COMPRESSION, wasmHeapBytes } from '../../../src/io/corpus/parquet-encoder.js'
 import { parquetFooter, readParquetHyparquet } from '../../helpers/readback.js'
 import { useTempDir } from '../../helpers/temp-dir.js'
 
@@ -36,6 +36,15 @@ describe('ParquetFileWriter (parquet-wasm)', () => {
     // little over the cap, never the whole 8,000 rows in one group.
     expect(rowGroupBytes.every((b) => b <= 300_000 * 1.1)).toBe(true)
     expect((await readParquetHyparquet(file)).map((r) => r.id)).toEqual(rows(0, 8000).map((r) => r.id))
+  })
+
+  it('compresses every column chunk with the chosen codec (SNAPPY, as pyarrow and datasets do by default)', async () => {
+    const file = join(dir, 'codec.parquet')
+    await writeFile(file, 3, { ...DEFAULTS, maxRowGroupRows: 1000 })
+    const { codecs, rowGroups } = await parquetFooter(file)
+    expect(rowGroups.length).toBe(3)
+    expect(PARQUET_COMPRESSION).toBe('SNAPPY')
+    expect(codecs).toEqual([PARQUET_COMPRESSION])
   })
 
   it('keeps wasm memory flat: a file 4x longer does not grow the wasm heap', async () => {

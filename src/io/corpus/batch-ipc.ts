@@ -1,0 +1,17 @@
+// One Arrow IPC stream encoding per record batch, shared by every writer of the batch: the `.arrow` file appends its
+// batch message and the Parquet encoder reads the whole stream. Each writer used to encode the batch itself
+// (apache-arrow's tableToIPC: flatbuffer headers plus a copy of every buffer), twice per batch for
+// `--format parquet,arrow`. The bytes are shared: callers must neither change nor transfer them (copy first).
+import { Table, tableToIPC, type RecordBatch } from 'apache-arrow'
+
+const encoded = new WeakMap<RecordBatch, Uint8Array>()
+
+/** The batch as a complete IPC stream (schema message, batch message, end-of-stream marker), encoded once. */
+export function batchStreamIpc(batch: RecordBatch): Uint8Array {
+  let ipc = encoded.get(batch)
+  if (ipc === undefined) {
+    ipc = tableToIPC(new Table(batch.schema, [batch]), 'stream')
+    encoded.set(batch, ipc)
+  }
+  return ipc
+}
