@@ -1,7 +1,7 @@
 // Pixel-derived area and box of every segment of a panoptic map, in one pass over the pixels.
 // COCO bbox: [x, y, w, h], 0-indexed, w = maxX - minX + 1, area = pixel count; VOID (id 0) is not a segment
 // (reference/pix2cap.md §3: checked against all 50 segments of the panopticapi sample).
-import { VOID_ID, type PanopticMap, type SegmentGeometry } from './panoptic-map.js'
+import { VOID_ID, type PanopticMap, type RgbPixels, type SegmentGeometry } from './panoptic-map.js'
 
 interface Extent {
   area: number
@@ -50,20 +50,23 @@ export function segmentGeometry(map: PanopticMap): Map<number, SegmentGeometry> 
 
 /**
  * The same as `segmentGeometry`, read straight from interleaved 8-bit RGB(A) pixels (id = R + 256G + 256^2 B),
- * so the verifier never materialises the id array.
+ * so the verifier never materialises the id array. Rows may be laid out as a PNG decoder leaves them (`offset` +
+ * y * `stride`, e.g. each row after its filter-type byte), so no copy is needed to close the gaps; the decoder's
+ * `sameAsAbove` hint, when given, replaces the row comparisons.
  */
-export function segmentGeometryRgb(
-  data: Uint8Array,
-  width: number,
-  height: number,
-  channels: number,
-): Map<number, SegmentGeometry> {
+export function segmentGeometryRgb(pixels: RgbPixels): Map<number, SegmentGeometry> {
+  const { data, width, height, channels, sameAsAbove } = pixels
   const rowBytes = width * channels
-  if (data.length < rowBytes * height) {
-    throw new RangeError(`pixel buffer has ${data.length} bytes; expected ${width}*${height}*${channels}`)
+  const stride = pixels.stride ?? rowBytes
+  const offset = pixels.offset ?? 0
+  if (stride < rowBytes || (height > 0 && data.length < offset + (height - 1) * stride + rowBytes)) {
+    throw new RangeError(`pixel buffer has ${data.length} bytes; expected ${height} rows of ${width}*${channels} bytes, ${stride} apart from byte ${offset}`)
   }
-  // A row byte-identical to the one above (a native memcmp) repeats that row's runs: each only grows its area and
-  // maxY. Panoptic masks are mostly large flat regions, so this skips most of the per-pixel work.
+  if (sameAsAbove !== undefined && sameAsAbove.length < height) {
+    throw new RangeError(`sameAsAbove has ${sameAsAbove.length} entries; expected ${height}`)
+  }
+  // A row byte-identical to the one above repeats that row's runs: each only grows its area and maxY. Panoptic
+  // masks are mostly large flat regions, so this skips most of the per-pixel work.
   const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
   const words =
     channels === 3 && LITTLE_ENDIAN && data.byteOffset % 4 === 0
@@ -74,19 +77,25 @@ export function segmentGeometryRgb(
   let rowLens: number[] = []
   let lastId = -1
   let last: Extent | undefined
-  // Identical rows come in stretches: after a hit, try twice as many rows in one memcmp (rows y..y+m-1 all equal
-  // row y-1 exactly when bytes [y-1, y+m-1) equal bytes [y, y+m)), so a stretch of L rows costs about log2(L) calls.
+  // Without the hint, identical rows are found by native memcmp, and they come in stretches: after a hit, try twice
+  // as many rows in one call (rows y..y+m-1 all equal row y-1 exactly when the bytes from row y-1's start to row
+  // y+m-2's end equal those one stride later; gap bytes between rows can only turn a hit into a miss), so a stretch
+  // of L rows costs about log2(L) calls.
   let stretch = 1
   for (let y = 0; y < height; ) {
-    let p = y * rowBytes
+    let p = offset + y * stride
     if (y > 0) {
-      let m = Math.min(stretch, height - y)
-      let same = bytes.compare(bytes, p - rowBytes, p + (m - 1) * rowBytes, p, p + m * rowBytes) === 0
-      if (!same && m > 1) {
-        m = 1
-        same = bytes.compare(bytes, p - rowBytes, p, p, p + rowBytes) === 0
+      let m = 0
+      if (sameAsAbove !== undefined) {
+        while (y + m < height && sameAsAbove[y + m] === 1) m++
+      } else {
+        m = Math.min(stretch, height - y)
+        const span = (m - 1) * stride + rowBytes
+        if (bytes.compare(bytes, p - stride, p - stride + span, p, p + span) !== 0) {
+          m = m > 1 && bytes.compare(bytes, p - stride, p - stride + rowBytes, p, p + rowBytes) === 0 ? 1 : 0
+        }
       }
-      if (same) {
+      if (m > 0) {
         for (let k = 0; k < rowRuns.length; k++) {
           const e = rowRuns[k] as Extent
           e.area += (rowLens[k] as number) * m

@@ -80,7 +80,7 @@ describe('segmentGeometry', () => {
     const got = Object.fromEntries([...segmentGeometry(map)].map(([id, g]) => [id, { area: g.area, bbox: g.bbox }]))
     expect(got).toEqual(want)
     for (const channels of [3, 4] as const) {
-      expect(segmentGeometryRgb(rgbOf(map, channels), map.width, map.height, channels)).toEqual(segmentGeometry(map))
+      expect(segmentGeometryRgb({ data: rgbOf(map, channels), width: map.width, height: map.height, channels })).toEqual(segmentGeometry(map))
     }
   })
 
@@ -104,10 +104,22 @@ describe('segmentGeometry', () => {
       const want = segmentGeometry(map)
       for (const channels of [3, 4] as const) {
         const rgb = rgbOf(map, channels)
-        expect(segmentGeometryRgb(rgb, width, height, channels)).toEqual(want)
+        expect(segmentGeometryRgb({ data: rgb, width, height, channels })).toEqual(want)
         const shifted = new Uint8Array(rgb.length + 1)
         shifted.set(rgb, 1)
-        expect(segmentGeometryRgb(shifted.subarray(1), width, height, channels)).toEqual(want)
+        expect(segmentGeometryRgb({ data: shifted.subarray(1), width, height, channels })).toEqual(want)
+        // As a PNG decoder leaves rows (a filter-type byte before each; the bytes there must not matter), with and
+        // without the decoder's same-as-above hints.
+        const row = width * channels
+        const strided = new Uint8Array((row + 1) * height)
+        const sameAsAbove = new Uint8Array(height)
+        for (let y = 0; y < height; y++) {
+          strided[y * (row + 1)] = rng.int(5)
+          strided.set(rgb.subarray(y * row, (y + 1) * row), y * (row + 1) + 1)
+          sameAsAbove[y] = y > 0 && ids.subarray(y * width, (y + 1) * width).every((v, x) => v === ids[(y - 1) * width + x]) ? 1 : 0
+        }
+        expect(segmentGeometryRgb({ data: strided, width, height, channels, stride: row + 1, offset: 1 })).toEqual(want)
+        expect(segmentGeometryRgb({ data: strided, width, height, channels, stride: row + 1, offset: 1, sameAsAbove })).toEqual(want)
       }
     }
   })

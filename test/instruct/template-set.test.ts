@@ -109,7 +109,7 @@ describe('template validation', () => {
   })
 
   it('reports unparsable and missing files with their name', async () => {
-    expect(() => parseTemplatesText('{"name": ', 'broken.json')).toThrow(/^broken\.json: cannot parse template file:/)
+    await expect(parseTemplatesText('{"name": ', 'broken.json')).rejects.toThrow(/^broken\.json: cannot parse template file:/)
     await expect(loadTemplates('/nonexistent/templates.json')).rejects.toThrow(/^\/nonexistent\/templates\.json: cannot read template file:/)
   })
 })

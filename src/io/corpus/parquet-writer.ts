@@ -11,7 +11,7 @@ import type { TransferListItem } from 'node:worker_threads'
 import { Table, tableToIPC, type RecordBatch, type Schema } from 'apache-arrow'
 import { HF_METADATA_KEY } from './arrow-schema.js'
 import { OutputFile, type FinishedFile } from './output-file.js'
-import { encodeEmptyParquet, ParquetEncoder, wasmHeapBytes, type EncoderProps } from './parquet-encoder.js'
+import type { EncoderProps } from './parquet-encoder.js'
 import type { ParquetTask, ParquetTaskReply } from './parquet-worker.js'
 import type { BatchFileWriter } from './row-sink.js'
 import { batchStreamIpc } from './batch-ipc.js'
@@ -38,9 +38,15 @@ const MAX_IN_FLIGHT = 2
 
 let wasmHighWater = 0
 
+/**
+ * parquet-wasm in this thread, once an in-process writer needs it: a process whose writers encode in their worker
+ * never loads it (~40 ms of start-up on the bench machine).
+ */
+let inProcess: typeof import('./parquet-encoder.js') | undefined
+
 /** The largest parquet-wasm heap any writer in this process has used (in-process or in its worker), in bytes. */
 export function parquetWasmHighWaterBytes(): number {
-  return Math.max(wasmHighWater, wasmHeapBytes())
+  return Math.max(wasmHighWater, inProcess?.wasmHeapBytes() ?? 0)
 }
 
 function encoderProps(schema: Schema, o: ParquetOptions): EncoderProps {
@@ -57,12 +63,13 @@ interface Encoder {
   abort(): Promise<void>
 }
 
-function localEncoder(props: EncoderProps): Encoder {
-  const enc = new ParquetEncoder(props)
-  const note = <T>(v: T): T => ((wasmHighWater = Math.max(wasmHighWater, wasmHeapBytes())), v)
+async function localEncoder(props: EncoderProps): Promise<Encoder> {
+  const lib = (inProcess ??= await import('./parquet-encoder.js'))
+  const enc = new lib.ParquetEncoder(props)
+  const note = <T>(v: T): T => ((wasmHighWater = Math.max(wasmHighWater, lib.wasmHeapBytes())), v)
   return {
     push: async (ipc) => note(await enc.push(ipc)),
-    finish: async (emptyIpc) => note((await enc.finish()) ?? [encodeEmptyParquet(emptyIpc, props)]),
+    finish: async (emptyIpc) => note((await enc.finish()) ?? [lib.encodeEmptyParquet(emptyIpc, props)]),
     abort: () => enc.abort(),
   }
 }
@@ -123,10 +130,11 @@ export class ParquetFileWriter implements BatchFileWriter {
 
   /** Opens a temporary file beside `provisionalDest` (and, by default on a multi-core machine, the encoder's worker). */
   static async open(provisionalDest: string, schema: Schema, options: ParquetOptions): Promise<ParquetFileWriter> {
-    const out = await OutputFile.open(provisionalDest)
     const props = encoderProps(schema, options)
     const inWorker = options.worker ?? availableParallelism() > 1
-    return new ParquetFileWriter(out, schema, inWorker ? workerEncoder(props) : localEncoder(props))
+    const local = inWorker ? undefined : await localEncoder(props)
+    const out = await OutputFile.open(provisionalDest)
+    return new ParquetFileWriter(out, schema, local ?? workerEncoder(props))
   }
 
   async writeBatch(batch: RecordBatch): Promise<void> {

@@ -1,12 +1,14 @@
 // The dataset card's pictures as PNG bytes: histograms (SVG from hub/histogram-svg.ts) and the example row's image with
 // its regions boxed and numbered (the same overlay as `pixcap preview`, io/png/preview-svg.ts). sharp lives here.
 import { readFile } from 'node:fs/promises'
-import sharp, { type Sharp } from 'sharp'
+import type { Sharp } from 'sharp'
+import { loadSharp } from './load-sharp.js'
 import { regionOverlaySvg } from './preview-svg.js'
 import { resolveInside } from '../input/safe-path.js'
 
 /** Rasterises an SVG document to PNG. */
 export async function svgToPng(svg: string): Promise<Buffer> {
+  const sharp = await loadSharp()
   return sharp(Buffer.from(svg)).png().toBuffer()
 }
 
@@ -24,6 +26,7 @@ export type ExamplePhoto = { bytes: Uint8Array } | { imagesDir: string; path: st
  * neutral canvas of the image's size, and `photo: false` says so, so the card can tell the reader.
  */
 export async function renderExamplePicture(o: { photo: ExamplePhoto; width: number; height: number; regions: readonly ExampleRegion[] }): Promise<{ png: Buffer; photo: boolean }> {
+  const sharp = await loadSharp()
   let base: Sharp | null = null
   if (o.photo && 'bytes' in o.photo) base = sharp(o.photo.bytes)
   else if (o.photo) {

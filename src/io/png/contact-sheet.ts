@@ -1,6 +1,7 @@
 // A contact sheet: pairs of images side by side (training image | evaluation image), one pair per row, each with
 // a caption line, drawn with sharp into one PNG so a person can check in seconds that the matches are real.
-import sharp, { type OverlayOptions } from 'sharp'
+import type { OverlayOptions } from 'sharp'
+import { loadSharp } from './load-sharp.js'
 import { writeFileAtomic } from '../../util/atomic-write.js'
 
 /** One row of the sheet. */
@@ -19,6 +20,7 @@ const LABEL_HEIGHT = 22
 const escapeXml = (s: string): string => s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!)
 
 async function thumb(file: string): Promise<Buffer> {
+  const sharp = await loadSharp()
   try {
     return await sharp(file).rotate().resize(THUMB_SIDE, THUMB_SIDE, { fit: 'contain', background: { r: 40, g: 40, b: 40, alpha: 1 } }).png().toBuffer()
   } catch {
@@ -30,6 +32,7 @@ async function thumb(file: string): Promise<Buffer> {
 
 /** Draws the pairs into a PNG at `dest` (atomically); returns its size. */
 export async function writeContactSheet(pairs: readonly SheetPair[], dest: string): Promise<{ width: number; height: number }> {
+  const sharp = await loadSharp()
   const width = GAP * 3 + THUMB_SIDE * 2
   const rowH = THUMB_SIDE + LABEL_HEIGHT + GAP
   const height = Math.max(1, GAP + pairs.length * rowH)

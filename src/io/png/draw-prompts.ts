@@ -4,7 +4,7 @@
 // unless its `alpha` argument is set, llava/visual_prompt_generator.py image_blending L270-278; we set it to 255).
 // Outputs are written atomically under the corpus root; a path that would escape its root is an error.
 import { join } from 'node:path'
-import sharp from 'sharp'
+import { loadSharp } from './load-sharp.js'
 import type { ImageRender } from '../../geometry/prompt-shapes.js'
 import { shapeCoverage } from '../../geometry/prompt-shapes.js'
 import { writeFileAtomic } from '../../util/atomic-write.js'
@@ -20,6 +20,7 @@ export interface RenderedImage {
 
 /** The PNG bytes of `render` drawn on the decoded source (RGB). */
 export async function drawPrompts(render: Pick<ImageRender, 'shapes'>, source: string | Buffer): Promise<Buffer> {
+  const sharp = await loadSharp()
   const { data, info } = await sharp(source).removeAlpha().raw().toBuffer({ resolveWithObject: true })
   const { width, height } = info
   for (const shape of render.shapes) {

@@ -5,7 +5,7 @@
 // The grayscale and DCT steps are pure (src/geometry/phash.ts).
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import sharp from 'sharp'
+import { loadSharp } from './load-sharp.js'
 import { PixcapError } from '../../errors.js'
 import { lumaOf, PHASH_INPUT_SIDE, phashFromGray, type Phash64 } from '../../geometry/phash.js'
 
@@ -18,6 +18,7 @@ export interface ImageFingerprint {
 
 /** The pHash of encoded image bytes (any format sharp reads). `where` names the file in errors. */
 export async function phashOfImage(data: Buffer, where: string): Promise<Phash64> {
+  const sharp = await loadSharp()
   let raw: { data: Buffer; info: { channels: number } }
   try {
     raw = await sharp(data, { failOn: 'error' })

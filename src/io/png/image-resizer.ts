@@ -2,7 +2,7 @@
 // original photos, and kept in a byte-bounded LRU cache keyed by file, modification time and width. Mask outlines
 // (src/geometry/mask-outline.ts) are encoded here too: sharp lives only in io/.
 import { stat } from 'node:fs/promises'
-import sharp from 'sharp'
+import { loadSharp } from './load-sharp.js'
 import { previewColor } from './preview-svg.js'
 import { segmentOutline } from '../../geometry/mask-outline.js'
 import { decodePanopticPng } from './panoptic-png.js'
@@ -72,7 +72,7 @@ export function createImageResizer(o: { maxCacheBytes?: number } = {}): ImageRes
       const w = servedWidth(width)
       const { mtimeMs, size } = await stat(file)
       return cached(`photo\0${file}\0${mtimeMs}\0${size}\0${w}`, async () => ({
-        bytes: await sharp(file).rotate().resize({ width: w, withoutEnlargement: true }).jpeg({ quality: 82 }).toBuffer(),
+        bytes: await (await loadSharp())(file).rotate().resize({ width: w, withoutEnlargement: true }).jpeg({ quality: 82 }).toBuffer(),
         contentType: 'image/jpeg',
       }))
     },
@@ -92,7 +92,7 @@ export function createImageResizer(o: { maxCacheBytes?: number } = {}): ImageRes
           rgba[i * 4 + 2] = b
           rgba[i * 4 + 3] = 255
         }
-        return { bytes: await sharp(rgba, { raw: { width: o.width, height: o.height, channels: 4 } }).png().toBuffer(), contentType: 'image/png' }
+        return { bytes: await (await loadSharp())(rgba, { raw: { width: o.width, height: o.height, channels: 4 } }).png().toBuffer(), contentType: 'image/png' }
       })
     },
     stats: () => ({ encodes, hits, cachedBytes }),

@@ -11,6 +11,7 @@ import { segmentGeometryRgb } from '../../geometry/segment-geometry.js'
 import type { CocoRle } from '../../records/region-record.js'
 import { rgbToIds } from './rgb-ids.js'
 import { decodeRgb8Png, PngScratch } from './png-rgb8.js'
+import { loadSharp } from './load-sharp.js'
 
 /** What one PNG holds, or why it could not be read. */
 export type DecodedMask =
@@ -32,18 +33,21 @@ export async function decodeMaskGeometry(pngPath: string, withRle: boolean): Pro
   }
   const fast = decodeRgb8Png(bytes, scratch)
   if (fast !== null) {
-    // The decoder leaves each row after its filter-type byte (offset 1, stride = row + 1): close the gaps in place
-    // (moving left, rows in order, so nothing is overwritten before it is moved) to get interleaved pixels.
+    // The geometry pass reads the rows where the decoder left them (each after its filter-type byte) and takes its
+    // same-as-above hints; only RLE needs interleaved pixels, so only then are the gaps closed (in place, moving left,
+    // rows in order, so nothing is overwritten before it is moved).
+    const geometry = [...segmentGeometryRgb(fast).values()]
+    if (!withRle) return { ok: true, width: fast.width, height: fast.height, geometry }
     const { width, height, channels, data } = fast
     const row = width * channels
     const stride = fast.stride ?? row
     const offset = fast.offset ?? 0
     if (stride !== row || offset !== 0) for (let y = 0; y < height; y++) data.copyWithin(y * row, y * stride + offset, y * stride + offset + row)
-    return measure(data.subarray(0, row * height), width, height, channels, withRle)
+    return { ok: true, width, height, geometry, rle: rlesOf(data.subarray(0, row * height), width, height, channels) }
   }
   let pixels: { data: Buffer; info: { width: number; height: number; channels: number } }
   try {
-    const { default: sharp } = await import('sharp')
+    const sharp = await loadSharp()
     pixels = await sharp(bytes).raw().toBuffer({ resolveWithObject: true })
   } catch (err) {
     return { ok: false, missing: false, message: (err as Error).message }
@@ -56,8 +60,12 @@ export async function decodeMaskGeometry(pngPath: string, withRle: boolean): Pro
 }
 
 function measure(data: Uint8Array, width: number, height: number, channels: number, withRle: boolean): DecodedMask {
-  const geometry = [...segmentGeometryRgb(data, width, height, channels).values()]
+  const geometry = [...segmentGeometryRgb({ data, width, height, channels }).values()]
   const out: DecodedMask = { ok: true, width, height, geometry }
-  if (withRle) out.rle = [...rlesFromIds({ width, height, ids: rgbToIds(data, width, height, channels) })]
+  if (withRle) out.rle = rlesOf(data, width, height, channels)
   return out
+}
+
+function rlesOf(data: Uint8Array, width: number, height: number, channels: number): [number, CocoRle][] {
+  return [...rlesFromIds({ width, height, ids: rgbToIds(data, width, height, channels) })]
 }

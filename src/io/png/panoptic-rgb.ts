@@ -7,10 +7,11 @@
 import { readFileSync } from 'node:fs'
 import type { RgbPixels } from '../../geometry/panoptic-map.js'
 import { decodeRgb8Png, type PngScratch } from './png-rgb8.js'
+import { loadSharp } from './load-sharp.js'
 
 /** Decodes a PNG with sharp (any layout libvips reads); for what the fast decoder refuses. */
 export async function decodeWithSharp(input: string | Uint8Array): Promise<RgbPixels> {
-  const { default: sharp } = await import('sharp')
+  const sharp = await loadSharp()
   const { data, info } = await sharp(input).raw().toBuffer({ resolveWithObject: true })
   if (info.channels < 3) {
     throw new Error(`panoptic PNG has ${info.channels} channel(s); expected RGB (id = R + 256*G + 256^2*B)`)

@@ -1,7 +1,8 @@
 // Draws an image's regions so a person can look rather than read: the photo, each segment's mask tinted (when the
 // panoptic PNG is given), its box and a numbered label kept inside the picture, and below it a legend from each
 // number to its category and caption. sharp does the pixels; the overlay SVG is laid out in io/png/preview-svg.ts.
-import sharp, { type OverlayOptions } from 'sharp'
+import type { OverlayOptions } from 'sharp'
+import { loadSharp } from './load-sharp.js'
 import { previewColor, previewLayout } from './preview-svg.js'
 import type { PanopticMap } from '../../geometry/panoptic-map.js'
 import type { ImageRecord } from '../../records/region-record.js'
@@ -37,6 +38,7 @@ function maskTintLayer(map: PanopticMap, segmentIds: readonly number[], alpha: n
 
 /** Renders the preview as PNG bytes: the photo at the top left of a canvas that has room for the legend. */
 export async function renderRegionPreview(o: RegionPreviewOptions): Promise<Buffer> {
+  const sharp = await loadSharp()
   const { image } = o
   const origin = { file: image.origin?.file ?? 'images', path: [...(image.origin?.path ?? []), 'file_name'] }
   const photo = await sharp(resolveInside(o.imagesDir, image.imagePath, origin)).removeAlpha().png().toBuffer()
