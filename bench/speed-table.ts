@@ -76,9 +76,15 @@ export function renderSpeedTables(lines: unknown[]): string {
   if (stages.size > 0) {
     out.push('', 'In-process stage timings (inside an already started Node process; for profiling, not what a user waits for):', '')
     out.push('| Stage | Items | Wall time | Throughput | Peak RSS |', '|---|---|---|---|---|')
+    // A stage whose peer was not available here (e.g. no panopticapi checkout) says so under the table, not as a row
+    // of zeros.
+    const skipped: string[] = []
     for (const s of stages.values()) {
-      out.push(`| ${s.stage} | ${s.items.toLocaleString('en-US')} ${s.unit} | ${seconds(s.wallMs)} | ${s.perSecond.toLocaleString('en-US')}/s | ${rss(s.peakRssMb)} |`)
+      const why = (s as { skipped?: unknown }).skipped
+      if (typeof why === 'string') skipped.push(`${s.stage}: ${why}`)
+      else out.push(`| ${s.stage} | ${s.items.toLocaleString('en-US')} ${s.unit} | ${seconds(s.wallMs)} | ${Math.round(s.perSecond).toLocaleString('en-US')}/s | ${rss(s.peakRssMb)} |`)
     }
+    if (skipped.length > 0) out.push('', `Not run on this machine: ${skipped.join('; ')}.`)
   }
   return `${out.join('\n')}\n`
 }

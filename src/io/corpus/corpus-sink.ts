@@ -13,7 +13,7 @@ import { JsonlSink } from './jsonl-sink.js'
 import { finishedFile, type FinishedFile, type WrittenFile } from './output-file.js'
 import type { JournaledShard } from './corpus-lock.js'
 import { failpoint } from '../../util/failpoint.js'
-import { IMAGE_ROW_GROUP_ROWS, MAX_ROW_GROUP_BYTES, ParquetFileWriter, prestartParquetWorker, TEXT_ROW_GROUP_ROWS } from './parquet-writer.js'
+import { IMAGE_ROW_GROUP_ROWS, MAX_ROW_GROUP_BYTES, ParquetFileWriter, prestartParquetWorker, releaseParquetWorker, TEXT_ROW_GROUP_ROWS } from './parquet-writer.js'
 import type { BatchFileWriter, RowSink } from './row-sink.js'
 import { MAX_SHARD_BYTES, MAX_SHARD_ROWS, planShards, shardFileName, startsNewShard, type BatchSize, type ShardLimits } from './shards.js'
 
@@ -176,6 +176,7 @@ export async function openCorpusSink(o: CorpusSinkOptions): Promise<RowSink> {
     const s = shard
     shard = undefined
     for (const w of s?.writers ?? []) await w.writer.abort()
+    await releaseParquetWorker()
     for (const files of finished) for (const f of files) await f.file.discard()
     await jsonl?.abort()
     await jsonArray?.abort()
@@ -212,6 +213,7 @@ export async function openCorpusSink(o: CorpusSinkOptions): Promise<RowSink> {
         if (rowsFlushed < skipRows) throw new Error(`internal: resumed shards hold ${skipRows} rows, but the conversion gave only ${rowsFlushed}`)
         if (shard) await finishShard(shard, history.length)
         shard = undefined
+        await releaseParquetWorker()
         const plan = planShards(history, limits)
         if (batchFormats.length > 0 && history.length > 0 && plan.length !== finished.length) {
           throw new Error(`internal: wrote ${finished.length} shards but the plan has ${plan.length}`)

@@ -78,7 +78,10 @@ function startWorker(): WorkerPool<ParquetTask, ParquetTaskReply> {
   return createWorkerPool(workerModuleUrl(import.meta.url, 'parquet-worker'), 1)
 }
 
-/** A worker started ahead of its writer (it is idle and unref'd, so it never keeps the process alive). */
+/**
+ * An idle worker for the next writer: started ahead of the first (prestartParquetWorker), or handed on by a writer that
+ * finished. It is unref'd, so it never keeps the process alive.
+ */
 let spare: WorkerPool<ParquetTask, ParquetTaskReply> | undefined
 
 /**
@@ -87,6 +90,13 @@ let spare: WorkerPool<ParquetTask, ParquetTaskReply> | undefined
  */
 export function prestartParquetWorker(): void {
   if (spare === undefined && availableParallelism() > 1) spare = startWorker()
+}
+
+/** Ends the idle encoder worker kept for the next writer, if any (a corpus sink calls it once its files are done). */
+export async function releaseParquetWorker(): Promise<void> {
+  const idle = spare
+  spare = undefined
+  await idle?.close()
 }
 
 function workerEncoder(props: EncoderProps): Encoder {
@@ -105,11 +115,19 @@ function workerEncoder(props: EncoderProps): Encoder {
       return call({ op: 'push', ipc: own }, [own.buffer])
     },
     finish: async (emptyIpc) => {
+      let chunks: Uint8Array[]
       try {
-        return await call({ op: 'finish', emptyIpc })
-      } finally {
+        chunks = await call({ op: 'finish', emptyIpc })
+      } catch (err) {
         await pool.close()
+        throw err
       }
+      // The next shard's writer takes this worker (and its wasm heap, whose freed pages parquet-wasm reuses) instead
+      // of starting another: a fresh worker per shard left the old one's memory to the allocator while the new one
+      // grew its own, which raised peak RSS at every shard boundary of a multi-shard corpus.
+      if (spare === undefined) spare = pool
+      else await pool.close()
+      return chunks
     },
     abort: () => pool.close(),
   }
