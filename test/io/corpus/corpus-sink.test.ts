@@ -1,4 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
+import type { Worker } from 'node:worker_threads'
 import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { t, type FieldSpec } from '../../../src/records/field-spec.js'
@@ -183,6 +185,27 @@ describe('openCorpusSink', () => {
     expect((await listFiles(dir)).every((f) => f.endsWith('.incomplete'))).toBe(true)
     await sink.abort()
     expect(await listFiles(dir)).toEqual([])
+  })
+
+  it('encodes every Parquet shard of a sink in one worker, and ends it when the sink closes', async () => {
+    const started: Worker[] = []
+    const exited: Worker[] = []
+    const onWorker = (w: Worker): void => {
+      started.push(w)
+      w.once('exit', () => exited.push(w))
+    }
+    process.on('worker', onWorker)
+    try {
+      const sink = await openCorpusSink({ outDir: dir, split: 'train', fields: FIELDS, formats: ['parquet', 'arrow'], limits: { maxRowsPerShard: 1000 } })
+      await sink.write(makeRows(3500))
+      const files = await sink.close()
+      expect(files.filter((f) => f.file.endsWith('.parquet'))).toHaveLength(4)
+      // One encoder worker on a multi-core machine (writers encode in-process on one core), whatever the shard count.
+      expect(started).toHaveLength(availableParallelism() > 1 ? 1 : 0)
+      await expect.poll(() => exited.length).toBe(started.length)
+    } finally {
+      process.off('worker', onWorker)
+    }
   })
 
   it('is deterministic: the same rows give byte-identical files', async () => {
