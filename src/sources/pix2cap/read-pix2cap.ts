@@ -23,7 +23,7 @@ import { parseRawImage } from './raw-guards.js'
 import { addIssue, emptyReport, type Pix2CapReport } from './report.js'
 import { mapAnnotation, type CategoryInfo, type SourceImage } from './map-annotation.js'
 import { ImageTable } from './image-table.js'
-import { chooseSplit } from '../split-name.js'
+import { onePassReader } from '../one-pass-reader.js'
 import type { SourceReader } from '../source-reader.js'
 
 export type { SourceImage } from './map-annotation.js'
@@ -62,23 +62,10 @@ export interface Pix2CapReader extends SourceReader {
 
 /** Opens a Pix2Cap-COCO JSON for streaming; nothing is read until `entries()`/`records()` is iterated. */
 export function readPix2Cap(options: ReadPix2CapOptions): Pix2CapReader {
-  const { split, splitSource } = chooseSplit(options.annotations, options.split)
-  const report = emptyReport(options.annotations, split)
-  const entries = () => readEntries(options, report)
-  return {
-    source: PIX2CAP_SOURCE,
-    split,
-    splitSource,
-    report,
-    entries,
-    async *records() {
-      for await (const entry of entries()) if (entry.record) yield entry.record
-    },
-  }
+  return onePassReader(PIX2CAP_SOURCE, options, (o, _split, report) => readEntries(o, report), emptyReport)
 }
 
 async function* readEntries(options: ReadPix2CapOptions, report: Pix2CapReport): AsyncGenerator<SourceImage> {
-  if (report.passes > 0) throw new Error('readPix2Cap: a reader can be iterated only once; call readPix2Cap again')
   const file = options.annotations
   const originFile = basename(file)
   const images = new ImageTable()
