@@ -3,8 +3,7 @@
 // reading it (a VCR read spent most of its time there, bench stage conversation-sources). Same errors and paths.
 import { readFileSync } from 'node:fs'
 import type { z } from 'zod'
-import { PixcapError } from '../../errors.js'
-import { parseJsonText, type SchemaGuard } from './read-json.js'
+import { parseJsonText, readFailure, type SchemaGuard } from './read-json.js'
 import { decodeUtf8 } from './utf8.js'
 
 /** Reads a small JSON file synchronously and validates it; throws PixcapError 'not_found' | 'io' | 'invalid_json' | 'schema'. */
@@ -13,10 +12,7 @@ export function readJsonFileSync<S extends z.ZodType>(file: string, schema: S, g
   try {
     bytes = readFileSync(file)
   } catch (err) {
-    const e = err as NodeJS.ErrnoException
-    if (e.code === 'ENOENT') throw new PixcapError('not_found', file, [], 'file not found', { cause: err })
-    if (e.code === 'EISDIR') throw new PixcapError('io', file, [], 'is a directory, expected a file', { cause: err })
-    throw new PixcapError('io', file, [], `cannot read: ${e.message}`, { cause: err })
+    throw readFailure(file, err)
   }
   return parseJsonText(decodeUtf8(bytes, file), file, schema, guard)
 }

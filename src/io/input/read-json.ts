@@ -21,15 +21,20 @@ export function validateJson<S extends z.ZodType>(schema: S, value: unknown, fil
   throw new PixcapError('schema', file, first.path, `${first.detail}${more}`)
 }
 
+/** The PixcapError for a failed read of an input file: 'not_found', or 'io' naming what went wrong. */
+export function readFailure(file: string, err: unknown): PixcapError {
+  const e = err as NodeJS.ErrnoException
+  if (e.code === 'ENOENT') return new PixcapError('not_found', file, [], 'file not found', { cause: err })
+  if (e.code === 'EISDIR') return new PixcapError('io', file, [], 'is a directory, expected a file', { cause: err })
+  return new PixcapError('io', file, [], `cannot read: ${e.message}`, { cause: err })
+}
+
 async function readText(file: string): Promise<string> {
   let bytes: Buffer
   try {
     bytes = await readFile(file)
   } catch (err) {
-    const e = err as NodeJS.ErrnoException
-    if (e.code === 'ENOENT') throw new PixcapError('not_found', file, [], 'file not found', { cause: err })
-    if (e.code === 'EISDIR') throw new PixcapError('io', file, [], 'is a directory, expected a file', { cause: err })
-    throw new PixcapError('io', file, [], `cannot read: ${e.message}`, { cause: err })
+    throw readFailure(file, err)
   }
   return decodeUtf8(bytes, file)
 }
