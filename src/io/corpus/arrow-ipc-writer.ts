@@ -3,8 +3,8 @@
 // bytes" (the ARROW1 magic read as a length) (reference/ecosystem.md §3).
 //
 // Each batch is encoded on its own (apache-arrow's stream writer, through tableToIPC: schema message, batch message,
-// end-of-stream marker; once per batch for all writers, batch-ipc.ts) and its batch message appended to the file: the file is the same byte stream one writer would
-// produce (schema once, the batches, one end marker). An earlier version piped one long-lived RecordBatchStreamWriter
+// end-of-stream marker; once per batch for all writers, batch-ipc.ts) and its batch message appended to the file: the
+// file is the same byte stream one writer would produce (schema once, the batches, one end marker). An earlier version piped one long-lived RecordBatchStreamWriter
 // into the file; its output chunks are views of the batches' own buffers, and the process's live ArrayBuffers grew
 // with the corpus (to 270 MB at 1M regions), so peak RSS did too. Encoding per batch copies, and nothing outlives it.
 import { Table, tableToIPC, type RecordBatch, type Schema } from 'apache-arrow'
