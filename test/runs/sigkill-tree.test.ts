@@ -11,18 +11,32 @@ import { useTempDir } from '../helpers/temp-dir.js'
 let dir: string
 useTempDir('pixcap-sigkill-', (d) => (dir = d), { each: true })
 
-/** Alive and not a zombie (a re-parented zombie waits for a reaper that may never come in a container). */
-function alive(pid: number): boolean {
+/** `/proc/<pid>/stat` fields after the command name (state is [0], start time in clock ticks is [19]); undefined once gone. */
+function statFields(pid: number): string[] | undefined {
   try {
-    process.kill(pid, 0)
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')
   } catch {
-    return false
+    return undefined
   }
+}
+
+/**
+ * The same process (pid and start time: this machine's pid_max can be 32768, and a busy suite may hand a dead step's
+ * pid to a new process within seconds), alive and not a zombie (a re-parented zombie waits for a reaper that may never
+ * come in a container).
+ */
+function alive(p: { pid: number; start: string | undefined }): boolean {
+  const f = statFields(p.pid)
+  return f !== undefined && f[0] !== 'Z' && f[19] === p.start
+}
+
+/** What a process still alive is, for the failure message. */
+function whatIs(p: { pid: number }): string {
+  let cmd = '?'
   try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z'
-  } catch {
-    return false
-  }
+    cmd = readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').split('\0').join(' ').trim()
+  } catch {}
+  return `${p.pid} (${cmd}; stat ${statFields(p.pid)?.slice(0, 5).join(' ')})`
 }
 
 async function until(cond: () => boolean, ms: number): Promise<boolean> {
@@ -40,14 +54,19 @@ describe('SIGKILL of pixcap run', () => {
     await writeFile(join(dir, 'r.yaml'), `name: long\nsteps:\n  - {name: wait, command: ["sh", "-c", ${JSON.stringify(script)}]}\n`)
     const pixcap = execa('node', [join(REPO_ROOT, 'bin/pixcap.js'), 'run', join(dir, 'r.yaml'), '--runs-dir', join(dir, 'runs'), '--json'], { cwd: dir, reject: false })
     expect(await until(() => existsSync(join(dir, 'child.pid')) && existsSync(join(dir, 'grandchild.pid')), 20_000)).toBe(true)
-    const pids = ['child.pid', 'grandchild.pid'].map((f) => Number(readFileSync(join(dir, f), 'utf8').trim()))
+    const pids = ['child.pid', 'grandchild.pid'].map((f) => {
+      const pid = Number(readFileSync(join(dir, f), 'utf8').trim())
+      return { pid, start: statFields(pid)?.[19] }
+    })
     expect(pids.every(alive)).toBe(true)
     pixcap.kill('SIGKILL')
     const r = await pixcap
     expect(r.signal).toBe('SIGKILL')
     const started = Date.now()
-    const gone = await until(() => !pids.some(alive), 8_000)
-    if (!gone) for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL') // do not leak a sleep 300
-    expect(gone, `still alive ${Date.now() - started} ms after the SIGKILL: ${pids.filter(alive).join(', ')}`).toBe(true)
+    // The reaper sends SIGTERM at once and SIGKILL after the 5 s grace; 15 s leaves room for a loaded CI machine.
+    const gone = await until(() => !pids.some(alive), 15_000)
+    const left = pids.filter(alive).map(whatIs)
+    if (!gone) for (const p of pids) if (alive(p)) process.kill(p.pid, 'SIGKILL') // do not leak a sleep 300
+    expect(gone, `still alive ${Date.now() - started} ms after the SIGKILL: ${left.join(', ')}`).toBe(true)
   })
 })
