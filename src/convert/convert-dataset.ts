@@ -20,7 +20,6 @@ import type { Row } from '../io/corpus/arrow-batch.js'
 import { openCorpusSink, type OutputFormat } from '../io/corpus/corpus-sink.js'
 import { MANIFEST_FILE, writeManifest, type Manifest, type ManifestCounts, type ManifestFile } from '../io/corpus/manifest.js'
 import { openRejectsWriter } from '../io/corpus/rejects-writer.js'
-import { writeRender } from '../io/png/draw-prompts.js'
 import { withRegionMasks } from '../io/png/region-masks.js'
 import { deriveSeed } from '../util/rng.js'
 import type { ShardLimits } from '../io/corpus/shards.js'
@@ -37,7 +36,7 @@ import type { ImageRecord } from '../records/region-record.js'
 import type { RejectRecord } from '../records/reject.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
 import { sha256, sha256File } from '../util/sha256.js'
-import { embedImages } from './embed-images.js'
+import { writeRowImages, type RowImageCounts } from './row-images.js'
 import { embeddedImageFields } from '../formats/embedded-image.js'
 import { pixcapVersion } from '../util/pixcap-version.js'
 import { withMaskChecks, type MaskRejectCounts } from './mask-rejects.js'
@@ -297,10 +296,7 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
   const maskCounts: MaskRejectCounts = { regions: 0, images: 0 }
   const verified = verify ? withMaskChecks(filtered, o.panopticDir!, onReject, maskCounts) : filtered
   const checked = needs.masks ? withRegionMasks(verified, o.panopticDir!) : verified
-  let imagesDone = 0
-  let regionsInSamples = 0
-  let conversationsInSamples = 0
-  let samples = 0
+  const tally: RowImageCounts = { imagesDone: 0, regionsInSamples: 0, conversationsInSamples: 0, samples: 0 }
   const files: ManifestFile[] = []
   const renderedFiles: string[] = []
   // Final names this run renames into place (journaled in the lock before the renames), removed again on failure.
@@ -313,7 +309,7 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
   // The image count is known once the `images` list has been read (before annotations); a job sees only its share.
   const progress = (): ConvertEvent => {
     const total = reader.report.counts.images
-    return { kind: 'progress', stage: 'images', done: imagesDone, ...(total > 0 && !o.shard ? { total } : {}) }
+    return { kind: 'progress', stage: 'images', done: tally.imagesDone, ...(total > 0 && !o.shard ? { total } : {}) }
   }
 
   try {
@@ -330,34 +326,17 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
         beforeCommit: (names) => commitNext([...names, 'rejects.jsonl']),
       })
       cleanups.push(() => sink.abort())
-      for await (const image of checked) {
-        for (const [epoch, ectx] of epochCtx.entries()) {
-          const result = format.fromImage(image, ectx)
-          const talk = conversationRows(format, image, ectx)
-          // Every draw sees the same regions and rejects the same ones: count them once.
-          if (epoch === 0) {
-            regionsInSamples += image.regions.length - result.rejects.length
-            conversationsInSamples += talk.rows.length
-            for (const r of [...result.rejects, ...talk.rejects]) await onReject(r)
-          }
-          for (const render of result.renders ?? []) {
-            const drawn = await writeRender(render, o.imagesDir!, o.outDir)
-            renderedFiles.push(drawn.file)
-            files.push({ ...drawn, kind: 'image', rows: 0 })
-          }
-          let rows = [...result.rows, ...talk.rows] as Row[]
-          if (o.embedImages) rows = await embedImages(rows, o.imagesDir!, o.annotations)
-          await sink.write(rows)
-          samples += rows.length
-        }
-        imagesDone++
-        if (imagesDone % 256 === 0) yield progress()
+      const target = {
+        format, epochCtx, sink, onReject, outDir: o.outDir, files, renderedFiles,
+        ...(o.imagesDir !== undefined ? { imagesDir: o.imagesDir } : {}),
+        ...(o.embedImages ? { embed: { where: o.annotations } } : {}),
       }
+      for await (const _ of writeRowImages(checked, target, tally)) yield progress()
       for (const f of await sink.close()) files.push({ ...f, kind: f.file.split('.').pop()! })
       files.sort((a, b) => Number(a.kind === 'image') - Number(b.kind === 'image'))
       if (format.sidecars) {
         const primary = sidecarDataKind(formats)
-        const sides = format.sidecars({ name: sidecarName, splits: [{ split, rows: samples, files: files.filter((f) => f.kind === primary).map((f) => f.file) }] })
+        const sides = format.sidecars({ name: sidecarName, splits: [{ split, rows: tally.samples, files: files.filter((f) => f.kind === primary).map((f) => f.file) }] })
         await commitNext(sides.map((side) => side.path))
         for (const side of sides) {
           await writeFileAtomic(join(o.outDir, side.path), side.content)
@@ -367,7 +346,7 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
     } else {
       const counted = (async function* (): AsyncGenerator<ImageRecord> {
         for await (const image of checked) {
-          imagesDone++
+          tally.imagesDone++
           for (const r of conversationRows(format, image, ctx).rejects) await onReject(r)
           yield image
         }
@@ -375,8 +354,8 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
       const rel = format.fileName(split)
       await commitNext([rel, 'rejects.jsonl'])
       const result = await format.write(counted, ctx, join(o.outDir, rel))
-      regionsInSamples = result.regions
-      samples = result.images
+      tally.regionsInSamples = result.regions
+      tally.samples = result.images
       for (const r of result.rejects) await onReject(r)
       const abs = join(o.outDir, rel)
       files.push({ file: rel, kind: 'document', rows: result.images, bytes: (await stat(abs)).size, sha256: await sha256File(abs) })
@@ -392,10 +371,10 @@ export async function* convertDatasetIter(o: ConvertOptions): AsyncGenerator<Con
   const fc = filtered.counts
   const counts: ManifestCounts = {
     images: { in: fc.imagesIn, kept: fc.imagesKept - maskCounts.images, dropped: fc.imagesDropped + maskCounts.images },
-    regions: { in: fc.regionsIn, kept: fc.regionsKept - maskCounts.regions, inSamples: regionsInSamples, rejected: rejects.counts.total - conversationRejects },
-    ...(fc.conversationsIn > 0 ? { conversations: { in: fc.conversationsIn, inSamples: conversationsInSamples, rejected: conversationRejects } } : {}),
+    regions: { in: fc.regionsIn, kept: fc.regionsKept - maskCounts.regions, inSamples: tally.regionsInSamples, rejected: rejects.counts.total - conversationRejects },
+    ...(fc.conversationsIn > 0 ? { conversations: { in: fc.conversationsIn, inSamples: tally.conversationsInSamples, rejected: conversationRejects } } : {}),
     rejectedByReason: { ...rejects.counts.byReason },
-    samples,
+    samples: tally.samples,
   }
   const manifest: Manifest = {
     manifestVersion: 1,

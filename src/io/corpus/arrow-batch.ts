@@ -8,9 +8,15 @@ import { Field, RecordBatch, Struct, makeData, type Data, type DataType, type Sc
 import type { FieldSpec, FieldType } from '../../records/field-spec.js'
 import { PixcapError, type JsonPath } from '../../errors.js'
 import { toArrowSchema, toArrowType } from './arrow-schema.js'
+import { concatData } from './arrow-concat.js'
 
 /** Rows per record batch: datasets' DEFAULT_MAX_BATCH_SIZE (ecosystem.md §4) and the measured sweet spot (§3). */
 export const DEFAULT_BATCH_ROWS = 1000
+/**
+ * Rows encoded at a time while a batch is assembled (ArrowBatchBuilder.append): small enough that the rows die in V8's
+ * young generation, large enough that the per-piece costs stay small (arrow-concat.ts, docs/speed.md).
+ */
+export const PIECE_ROWS = 100
 /** Rows per record batch when images are embedded: datasets and the viewer use 100-row groups (ecosystem.md §4). */
 export const IMAGE_BATCH_ROWS = 100
 
@@ -273,6 +279,34 @@ export class ArrowBatchBuilder {
    * whole output, for error messages.
    */
   build(rows: readonly Row[], firstRow = 0): RecordBatch {
+    return new RecordBatch(this.schema, this.buildStruct(rows, firstRow))
+  }
+
+  /** Pieces of the batch being assembled (append / takeBatch). */
+  private pieces: Data[] = []
+
+  /**
+   * Type-checks and encodes `rows` as the next piece of the batch being assembled, so the caller can let the row
+   * objects go before the batch is complete (arrow-concat.ts says why). `firstRow` as for {@link build}.
+   */
+  append(rows: readonly Row[], firstRow = 0): void {
+    if (rows.length > 0) this.pieces.push(this.buildStruct(rows, firstRow))
+  }
+
+  /** Rows appended since the last takeBatch. */
+  get appendedRows(): number {
+    return this.pieces.reduce((n, p) => n + p.length, 0)
+  }
+
+  /** The rows appended since the last call, as one RecordBatch (byte for byte what `build` of them all gives). */
+  takeBatch(): RecordBatch {
+    const pieces = this.pieces
+    this.pieces = []
+    if (pieces.length === 0) return this.build([])
+    return new RecordBatch(this.schema, concatData(this.structType, pieces) as Data<Struct>)
+  }
+
+  private buildStruct(rows: readonly Row[], firstRow: number): Data<Struct> {
     try {
       const declared = new Set(this.fields.map((f) => f.name))
       for (let r = 0; r < rows.length; r++) {
@@ -285,8 +319,7 @@ export class ArrowBatchBuilder {
         const column = rows.map((row) => row[spec.name])
         return buildData(spec.type, this.structType.children[c]!.type, column, spec.nullable === true)
       })
-      const data = makeData({ type: this.structType, length: rows.length, nullCount: 0, children })
-      return new RecordBatch(this.schema, data)
+      return makeData({ type: this.structType, length: rows.length, nullCount: 0, children })
     } catch (err) {
       if (!(err instanceof BadValue)) throw err
       for (let r = 0; r < rows.length; r++) {

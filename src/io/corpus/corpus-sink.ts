@@ -1,12 +1,12 @@
 // Writes one split of a corpus in every requested format (ARCHITECTURE.md "A corpus on disk"):
 //   data/{split}-{i:05d}-of-{n:05d}.parquet, arrow/{split}-{i:05d}-of-{n:05d}.arrow, jsonl/{split}.jsonl, json/{split}.json
-// Each Arrow batch is built once (it is also the type check) and fed to the Parquet and Arrow writers, so their
-// shards hold the same rows. Shard files stay under `.incomplete` names until close, when the count is known and
+// Each Arrow batch is built once (it is also the type check), 100 rows at a time so that row objects die young
+// (arrow-concat.ts), and fed to the Parquet and Arrow writers, so their shards hold the same rows. Shard files stay under `.incomplete` names until close, when the count is known and
 // every file is renamed; a failure anywhere removes every temporary file and renames nothing.
 import { join, relative, sep } from 'node:path'
 import type { RecordBatch } from 'apache-arrow'
 import type { FieldSpec } from '../../records/field-spec.js'
-import { ArrowBatchBuilder, DEFAULT_BATCH_ROWS, IMAGE_BATCH_ROWS, type Row } from './arrow-batch.js'
+import { ArrowBatchBuilder, DEFAULT_BATCH_ROWS, IMAGE_BATCH_ROWS, PIECE_ROWS, type Row } from './arrow-batch.js'
 import { ArrowStreamFileWriter } from './arrow-ipc-writer.js'
 import { JsonArraySink } from './json-array-sink.js'
 import { JsonlSink } from './jsonl-sink.js'
@@ -74,6 +74,8 @@ function jsonArrayPath(split: string, job?: { index: number; count: number }): s
 interface OpenShard {
   size: BatchSize
   writers: { format: OutputFormat; writer: BatchFileWriter }[]
+  /** `writers` with the Parquet writer last. */
+  writeOrder: { format: OutputFormat; writer: BatchFileWriter }[]
 }
 
 /** Opens a sink that writes one split; `close()` returns the written files with corpus-relative paths. */
@@ -101,8 +103,13 @@ export async function openCorpusSink(o: CorpusSinkOptions): Promise<RowSink> {
   const skipRows = (o.resume?.shards ?? []).reduce((n, s) => n + s.rows, 0)
   let rowsFlushed = 0
   let shard: OpenShard | undefined
-  let pending: Row[] = []
-  let rowsSeen = 0
+  // The batch being filled: its rows so far (inBatch), those not yet handed to the builder (piece), and, for JSONL and
+  // JSON, which write row objects, all of them (held).
+  const pieceRows = Math.min(batchRows, PIECE_ROWS)
+  const keepRows = jsonl !== undefined || jsonArray !== undefined
+  let inBatch = 0
+  let piece: Row[] = []
+  let held: Row[] = []
   let failed = false
 
   const provisional = (format: OutputFormat, index: number): string =>
@@ -116,7 +123,7 @@ export async function openCorpusSink(o: CorpusSinkOptions): Promise<RowSink> {
       const writer = format === 'parquet' ? await ParquetFileWriter.open(dest, builder.schema, parquetOptions) : await ArrowStreamFileWriter.open(dest, builder.schema)
       writers.push({ format, writer })
     }
-    return { size: { rows: 0, bytes: 0 }, writers }
+    return { size: { rows: 0, bytes: 0 }, writers, writeOrder: [...writers].sort((a, b) => Number(a.format === 'parquet') - Number(b.format === 'parquet')) }
   }
 
   // Batch count at the end of each finished shard (for the journal).
@@ -151,22 +158,29 @@ export async function openCorpusSink(o: CorpusSinkOptions): Promise<RowSink> {
     shard ??= await openShard()
     shard.size.rows += size.rows
     shard.size.bytes += size.bytes
-    for (const { writer } of shard.writers) await writer.writeBatch(batch)
+    // The Parquet writer goes last and takes the batch's IPC bytes to its worker instead of copying them.
+    for (const { writer } of shard.writeOrder) await writer.writeBatch(batch, { lastUse: writer === shard.writeOrder.at(-1)?.writer })
   }
 
-  async function flush(rows: Row[]): Promise<void> {
-    const resumed = rowsFlushed + rows.length <= skipRows
-    rowsFlushed += rows.length
-    if (resumed) {
-      // Already encoded in a resumed shard (and type-checked by the run that wrote it).
-      rowsSeen += rows.length
-      await jsonl?.write(rows)
-      await jsonArray?.write(rows)
-      return
-    }
-    const batch = builder.build(rows, rowsSeen)
-    rowsSeen += rows.length
-    if (batchFormats.length > 0) await writeBatch(batch)
+  /** Encodes the rows of `piece` into the batch being assembled (type-checking them), unless a resumed shard has them. */
+  function appendPiece(): void {
+    const first = rowsFlushed + inBatch - piece.length
+    // Already encoded in a resumed shard (and type-checked by the run that wrote it). Shards end on batch boundaries.
+    if (rowsFlushed + batchRows > skipRows) builder.append(piece, first)
+    piece = []
+  }
+
+  /** Ends the batch being filled: the batch formats get it (unless a resumed shard has it), JSONL and JSON its rows. */
+  async function flushBatch(): Promise<void> {
+    const n = inBatch
+    const resumed = rowsFlushed + n <= skipRows
+    rowsFlushed += n
+    inBatch = 0
+    const rows = held
+    held = []
+    // A resumed run's last partial batch may have been appended before it was known to be whole in a resumed shard.
+    const batch = builder.takeBatch()
+    if (!resumed && batchFormats.length > 0) await writeBatch(batch)
     await jsonl?.write(rows)
     await jsonArray?.write(rows)
   }
@@ -196,18 +210,17 @@ export async function openCorpusSink(o: CorpusSinkOptions): Promise<RowSink> {
     write: (rows) =>
       guard(async () => {
         for (const row of rows) {
-          pending.push(row)
-          if (pending.length === batchRows) {
-            const full = pending
-            pending = []
-            await flush(full)
-          }
+          piece.push(row)
+          if (keepRows) held.push(row)
+          inBatch++
+          if (piece.length === pieceRows || inBatch === batchRows) appendPiece()
+          if (inBatch === batchRows) await flushBatch()
         }
       }),
     close: () =>
       guard(async () => {
-        if (pending.length > 0) await flush(pending)
-        pending = []
+        if (piece.length > 0) appendPiece()
+        if (inBatch > 0) await flushBatch()
         // A split with no rows still gets one (empty) file per format, so readers see the schema.
         if (batchFormats.length > 0 && shard === undefined && finished.length === 0) shard = await openShard()
         if (rowsFlushed < skipRows) throw new Error(`internal: resumed shards hold ${skipRows} rows, but the conversion gave only ${rowsFlushed}`)

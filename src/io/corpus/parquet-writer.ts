@@ -14,7 +14,7 @@ import { OutputFile, type FinishedFile } from './output-file.js'
 import type { EncoderProps } from './parquet-encoder.js'
 import type { ParquetTask, ParquetTaskReply } from './parquet-worker.js'
 import type { BatchFileWriter } from './row-sink.js'
-import { batchStreamIpc } from './batch-ipc.js'
+import { batchStreamIpc, takeBatchStreamIpc } from './batch-ipc.js'
 import { createWorkerPool, workerModuleUrl, type WorkerPool } from '../workers/worker-pool.js'
 
 /** Row-group caps for the Hub viewer: <= 100 MB uncompressed per group (datasets MAX_ROW_GROUP_SIZE, ecosystem.md §4). */
@@ -58,7 +58,8 @@ function encoderProps(schema: Schema, o: ParquetOptions): EncoderProps {
 
 /** The encoder in this thread or in a worker, behind one shape. */
 interface Encoder {
-  push(ipc: Uint8Array): Promise<Uint8Array[]>
+  /** `own`: the caller hands `ipc` over (nobody else reads it), so a worker may take it without a copy. */
+  push(ipc: Uint8Array, own?: boolean): Promise<Uint8Array[]>
   finish(emptyIpc: Uint8Array): Promise<Uint8Array[]>
   abort(): Promise<void>
 }
@@ -109,10 +110,12 @@ function workerEncoder(props: EncoderProps): Encoder {
   }
   void call({ op: 'start', props }).catch(() => {}) // a failed start fails the next call too
   return {
-    push: (ipc) => {
-      // The batch's bytes are shared with the other writers (batch-ipc.ts): move a copy, never the original.
-      const own = ipc.slice()
-      return call({ op: 'push', ipc: own }, [own.buffer])
+    push: (ipc, own) => {
+      // Shared bytes (batch-ipc.ts) cross as a copy; bytes handed over cross as they are. Without .arrow output (or
+      // with the .arrow writer done first, corpus-sink.ts) that saves copying the whole corpus once more on this
+      // thread: ~73 MB and its fresh pages for the 167k-region bench corpus.
+      const moved = own === true ? ipc : ipc.slice()
+      return call({ op: 'push', ipc: moved }, [moved.buffer as ArrayBuffer])
     },
     finish: async (emptyIpc) => {
       let chunks: Uint8Array[]
@@ -155,9 +158,10 @@ export class ParquetFileWriter implements BatchFileWriter {
     return new ParquetFileWriter(out, schema, local ?? workerEncoder(props))
   }
 
-  async writeBatch(batch: RecordBatch): Promise<void> {
+  async writeBatch(batch: RecordBatch, options: { lastUse?: boolean } = {}): Promise<void> {
     if (batch.numRows === 0) return
-    const encoded = this.encoder.push(batchStreamIpc(batch))
+    const last = options.lastUse === true
+    const encoded = this.encoder.push(last ? takeBatchStreamIpc(batch) : batchStreamIpc(batch), last)
     this.rows += batch.numRows
     this.tail = this.tail.then(() => encoded).then((chunks) => this.append(chunks))
     this.tail.catch(() => {}) // observed by the awaits below; never an unhandled rejection meanwhile

@@ -16,7 +16,11 @@ export interface RowSink {
  * the caller renames it once the final name (which carries the shard count) is known.
  */
 export interface BatchFileWriter {
-  writeBatch(batch: RecordBatch): Promise<void>
+  /**
+   * Appends one batch. `lastUse`: no other writer reads this batch after this call, so the writer may take its
+   * shared IPC bytes (batch-ipc.ts) instead of copying them.
+   */
+  writeBatch(batch: RecordBatch, options?: { lastUse?: boolean }): Promise<void>
   finish(): Promise<FinishedFile>
   abort(): Promise<void>
 }

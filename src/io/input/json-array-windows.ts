@@ -47,6 +47,31 @@ function elementSignature(buf: Buffer, start: number): Buffer | undefined {
   return undefined
 }
 
+const LONE_SURROGATE = Symbol('lone surrogate')
+
+/**
+ * JSON.parses the elements in `win[s, c)` (c is a comma) as one array, or undefined when that is not valid JSON (the
+ * cut is not at an element boundary). `[` and `]` are written over `win[s - 1]` and the comma for the call and put
+ * back after it: the text is then one string as it is, where `[${text}]` was a second string of the window's size
+ * that JSON.parse flattened into a third.
+ */
+function parseCut(win: Buffer, s: number, c: number): unknown[] | undefined | typeof LONE_SURROGATE {
+  const before = win[s - 1]!
+  win[s - 1] = 0x5b
+  win[c] = 0x5d
+  const text = win.toString('utf8', s - 1, c + 1)
+  win[s - 1] = before
+  win[c] = 0x2c
+  // A lone surrogate escape is left to the byte scanner, which names its JSON path and byte offset.
+  if (findLoneSurrogateEscape(text) >= 0) return LONE_SURROGATE
+  try {
+    const parsed: unknown = JSON.parse(text)
+    return Array.isArray(parsed) ? parsed : undefined
+  } catch {
+    return undefined // not an element boundary (or invalid JSON): the caller tries the candidate before it
+  }
+}
+
 /** Where windowed parsing stopped: the scanner resumes at `resumeAt` (an element start) with element `index`. */
 export interface WindowsEnd {
   resumeAt: number
@@ -66,13 +91,14 @@ export async function* parseElementWindows(
   windowBytes = ARRAY_WINDOW_BYTES,
   onBytes?: (bytesRead: number) => void,
 ): AsyncGenerator<JsonStreamEvent, WindowsEnd> {
-  const buf = Buffer.allocUnsafe(Math.min(windowBytes, Math.max(0, size - from)))
+  // One byte ahead of the window, so that `[` can be written in front of any element (see parseCut).
+  const buf = Buffer.allocUnsafe(1 + Math.min(windowBytes, Math.max(0, size - from)))
   let signature: Buffer | undefined
   let pos = from
   while (pos < size) {
-    const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, size - pos), pos)
-    const win = buf.subarray(0, bytesRead)
-    let s = 0
+    const { bytesRead } = await handle.read(buf, 1, Math.min(buf.length - 1, size - pos), pos)
+    const win = buf.subarray(0, 1 + bytesRead) // win[0] is the spare byte; the file's bytes start at 1
+    let s = 1
     while (s < win.length && isWs(win[s])) s++
     signature ??= elementSignature(win, s)
     if (signature === undefined || win.indexOf(signature, s) !== s) break
@@ -87,24 +113,22 @@ export async function* parseElementWindows(
       while (c > s && isWs(win[c])) c--
       if (win[c] !== 0x2c) continue
       tries++
-      const slice = win.subarray(s, c)
-      if (!isUtf8(slice)) break
-      const text = slice.toString('utf8')
-      // A lone surrogate escape is left to the byte scanner, which names its JSON path and byte offset.
-      if (findLoneSurrogateEscape(text) >= 0) break
-      try {
-        const parsed: unknown = JSON.parse(`[${text}]`)
-        if (Array.isArray(parsed)) {
-          values = parsed
-          cut = c
-        }
-      } catch {
-        // not an element boundary (or invalid JSON): try the candidate before it
+      if (!isUtf8(win.subarray(s, c))) break
+      const parsed = parseCut(win, s, c)
+      if (parsed === LONE_SURROGATE) break
+      if (parsed !== undefined) {
+        values = parsed
+        cut = c
       }
     }
     if (values === undefined) break
-    for (const value of values) yield { kind: 'element', key, index: index++, value }
-    pos += cut + 1
+    // Each element is let go once yielded, so that it can die young while later elements of the window are still in use.
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i]
+      values[i] = undefined
+      yield { kind: 'element', key, index: index++, value }
+    }
+    pos += cut // win[c] is the file's byte pos + c - 1: the comma after the last element parsed
     onBytes?.(pos)
   }
   return { resumeAt: pos, index }

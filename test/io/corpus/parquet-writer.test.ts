@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { t, type FieldSpec } from '../../../src/records/field-spec.js'
 import { ArrowBatchBuilder } from '../../../src/io/corpus/arrow-batch.js'
 import { ParquetFileWriter, type ParquetOptions } from '../../../src/io/corpus/parquet-writer.js'
+import { batchStreamIpc } from '../../../src/io/corpus/batch-ipc.js'
 import { PARQUET_COMPRESSION, wasmHeapBytes } from '../../../src/io/corpus/parquet-encoder.js'
 import { parquetFooter, readParquetHyparquet } from '../../helpers/readback.js'
 import { useTempDir } from '../../helpers/temp-dir.js'
@@ -15,9 +16,9 @@ const rows = (from: number, n: number) =>
 
 const DEFAULTS: ParquetOptions = { maxRowGroupRows: 10_000, maxRowGroupBytes: 100 * 2 ** 20 }
 
-async function writeFile(dest: string, batches: number, options: ParquetOptions = DEFAULTS) {
+async function writeFile(dest: string, batches: number, options: ParquetOptions = DEFAULTS, lastUse?: boolean) {
   const w = await ParquetFileWriter.open(dest, builder.schema, options)
-  for (let b = 0; b < batches; b++) await w.writeBatch(builder.build(rows(b * 1000, 1000)))
+  for (let b = 0; b < batches; b++) await w.writeBatch(builder.build(rows(b * 1000, 1000)), lastUse === undefined ? undefined : { lastUse })
   return (await w.finish()).commit(dest)
 }
 
@@ -66,5 +67,23 @@ describe('ParquetFileWriter (parquet-wasm)', () => {
       expect(await readFile(join(dir, `w${batches}.parquet`))).toEqual(await readFile(join(dir, `l${batches}.parquet`)))
     }
     expect((await parquetFooter(join(dir, 'w7.parquet'))).rowGroups).toEqual([2500, 2500, 2000])
+  })
+
+  it('hands the IPC bytes of a batch to its worker only on their last use: the same bytes are written, and a shared encoding stays readable', async () => {
+    const taken = await writeFile(join(dir, 'taken.parquet'), 3, { ...DEFAULTS, worker: true }, true)
+    const copied = await writeFile(join(dir, 'copied.parquet'), 3, { ...DEFAULTS, worker: true }, false)
+    expect(taken.sha256).toBe(copied.sha256)
+    expect(taken.rows).toBe(3000)
+    // Not the last use: the batch's shared encoding (which the .arrow writer reads after) must not be moved away.
+    const w = await ParquetFileWriter.open(join(dir, 'shared.parquet'), builder.schema, { ...DEFAULTS, worker: true })
+    const batch = builder.build(rows(0, 1000))
+    const shared = batchStreamIpc(batch)
+    const length = shared.byteLength
+    await w.writeBatch(batch)
+    expect(shared.byteLength).toBe(length) // a transferred buffer would read 0 here
+    expect(batchStreamIpc(batch)).toBe(shared)
+    await w.writeBatch(batch, { lastUse: true })
+    expect(shared.byteLength).toBe(0) // moved to the worker, not copied
+    expect((await w.finish()).rows).toBe(2000)
   })
 })
