@@ -112,28 +112,29 @@ export function mapAnnotation(value: unknown, index: number, ctx: AnnotationCont
     })
   }
   ann.segments_info.forEach((raw, j) => {
-    const segPath: JsonPath = [...annPath, 'segments_info', j]
+    // Built only to word a problem: this runs once per segment of the corpus.
+    const segPath = (): JsonPath => [...annPath, 'segments_info', j]
     const parsed = parseRawSegment(raw, segPath)
     if (!parsed.ok) {
       const segmentId = intField(raw, 'id')
       for (const p of parsed.problems) {
         addIssue(report, { kind: 'invalid_segment', severity: 'error', path: p.path, imageId, ...(segmentId !== undefined ? { segmentId } : {}), detail: p.detail })
       }
-      drop(j, segmentId, relativeDetail(parsed.problems, segPath))
+      drop(j, segmentId, relativeDetail(parsed.problems, segPath()))
       return
     }
     const seg = parsed.data
     const category = ctx.categories.get(seg.category_id)
     if (!category) {
       const detail = `category_id ${seg.category_id} is not in categories (${ctx.categories.size} known)`
-      addIssue(report, { kind: 'invalid_segment', severity: 'error', path: [...segPath, 'category_id'], imageId, segmentId: seg.id, detail })
+      addIssue(report, { kind: 'invalid_segment', severity: 'error', path: [...segPath(), 'category_id'], imageId, segmentId: seg.id, detail })
       drop(j, seg.id, detail)
       return
     }
     const first = firstIndexOf.get(seg.id)
     if (first !== undefined) {
       const detail = `segment id ${seg.id} is already used by segments_info[${first}] of image ${imageId}; ids must be unique within an image`
-      addIssue(report, { kind: 'duplicate_segment_id', severity: 'error', path: [...segPath, 'id'], imageId, segmentId: seg.id, detail })
+      addIssue(report, { kind: 'duplicate_segment_id', severity: 'error', path: [...segPath(), 'id'], imageId, segmentId: seg.id, detail })
       drop(j, seg.id, detail)
       return
     }

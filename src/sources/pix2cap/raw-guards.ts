@@ -37,8 +37,9 @@ function isRawImage(v: unknown): v is RawImage {
 }
 
 /** RawSegment: the value itself when it passes the guard, else zod's verdict. */
-export function parseRawSegment(value: unknown, path: JsonPath): Parsed<RawSegment> {
-  return isRawSegment(value) ? { ok: true, data: value } : parseWithProblems(RawSegment, value, path)
+export function parseRawSegment(value: unknown, path: JsonPath | (() => JsonPath)): Parsed<RawSegment> {
+  // `path` may be a function: it runs once per segment of the corpus, and the path is only needed to word a problem.
+  return isRawSegment(value) ? { ok: true, data: value } : parseWithProblems(RawSegment, value, typeof path === 'function' ? path() : path)
 }
 
 /** RawAnnotationShell: the value itself when it passes the guard, else zod's verdict. */
