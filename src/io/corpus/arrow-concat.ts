@@ -9,13 +9,12 @@
 // Struct; pieces must start at offset 0 (ArrowBatchBuilder's do).
 import { DataType, makeData, type Data } from 'apache-arrow'
 
-/** Validity of the joined Data: undefined when nothing is null (the builder's convention), else LSB-first bits. */
-function joinValidity(pieces: readonly Data[], length: number): Uint8Array | undefined {
-  if (pieces.every((p) => p.nullCount === 0)) return undefined
+/** The pieces' bits (LSB first) end to end; `bitsOf` gives a piece's packed bits, or undefined for all set. */
+function joinPackedBits(pieces: readonly Data[], length: number, bitsOf: (p: Data) => Uint8Array | undefined): Uint8Array {
   const bits = new Uint8Array(Math.ceil(length / 8))
   let at = 0
   for (const p of pieces) {
-    const own = p.nullCount === 0 ? undefined : p.nullBitmap
+    const own = bitsOf(p)
     for (let i = 0; i < p.length; i++, at++) {
       if (own === undefined || (own[i >> 3]! >> (i & 7)) & 1) bits[at >> 3]! |= 1 << (at & 7)
     }
@@ -23,15 +22,10 @@ function joinValidity(pieces: readonly Data[], length: number): Uint8Array | und
   return bits
 }
 
-/** Packed bits (Bool values) of the pieces, end to end. */
-function joinBits(pieces: readonly Data[], length: number): Uint8Array {
-  const bits = new Uint8Array(Math.ceil(length / 8))
-  let at = 0
-  for (const p of pieces) {
-    const own = p.values as Uint8Array
-    for (let i = 0; i < p.length; i++, at++) if ((own[i >> 3]! >> (i & 7)) & 1) bits[at >> 3]! |= 1 << (at & 7)
-  }
-  return bits
+/** Validity of the joined Data: undefined when nothing is null (the builder's convention), else LSB-first bits. */
+function joinValidity(pieces: readonly Data[], length: number): Uint8Array | undefined {
+  if (pieces.every((p) => p.nullCount === 0)) return undefined
+  return joinPackedBits(pieces, length, (p) => (p.nullCount === 0 ? undefined : p.nullBitmap))
 }
 
 /** The first `count` elements of each piece's typed array, end to end, in a new array of the same kind. */
@@ -77,7 +71,7 @@ export function concatData(type: DataType, pieces: readonly Data[]): Data {
     )
     return mk({ valueOffsets, data })
   }
-  if (DataType.isBool(type)) return mk({ data: joinBits(pieces, length) })
+  if (DataType.isBool(type)) return mk({ data: joinPackedBits(pieces, length, (p) => p.values as Uint8Array) })
   if (DataType.isInt(type) || DataType.isFloat(type)) {
     return mk({ data: joinArrays(pieces.map((p) => p.values as Int32Array), pieces.map((p) => p.length)) })
   }

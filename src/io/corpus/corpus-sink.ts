@@ -1,8 +1,9 @@
 // Writes one split of a corpus in every requested format (ARCHITECTURE.md "A corpus on disk"):
 //   data/{split}-{i:05d}-of-{n:05d}.parquet, arrow/{split}-{i:05d}-of-{n:05d}.arrow, jsonl/{split}.jsonl, json/{split}.json
 // Each Arrow batch is built once (it is also the type check), 100 rows at a time so that row objects die young
-// (arrow-concat.ts), and fed to the Parquet and Arrow writers, so their shards hold the same rows. Shard files stay under `.incomplete` names until close, when the count is known and
-// every file is renamed; a failure anywhere removes every temporary file and renames nothing.
+// (arrow-concat.ts), and fed to the Parquet and Arrow writers, so their shards hold the same rows. Shard files stay
+// under `.incomplete` names until close, when the count is known and every file is renamed; a failure anywhere removes
+// every temporary file and renames nothing.
 import { join, relative, sep } from 'node:path'
 import type { RecordBatch } from 'apache-arrow'
 import type { FieldSpec } from '../../records/field-spec.js'
